@@ -1,0 +1,1 @@
+"""Provides finreader.text."""
