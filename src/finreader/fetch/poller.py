@@ -1,0 +1,79 @@
+"""Provides fetch_all: many feeds at once under a global and a per-host concurrency limit.
+
+One AsyncClient (one connection pool) serves the whole poll. A task per feed waits first for its
+host's slot (default 4, so one publisher is not hammered) and then for a global slot (default
+32); waiting in that order means a feed queued behind a busy host never holds a global slot that
+another host could use. The slots are released before `on_response` runs, so parsing and
+storing never hold the network back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import httpx
+
+from finreader.fetch.client import FetchPolicy, FetchRequest, FetchResponse, fetch, make_client
+
+log = logging.getLogger(__name__)
+
+# Backoff never waits longer than a day: a feed that recovers is noticed the next day at worst.
+BACKOFF_CAP = timedelta(hours=24)
+
+
+def backoff_delay(failures: int, base_minutes: float) -> timedelta:
+    """How long to wait before polling again after `failures` consecutive failures.
+
+    0 failures gives the normal interval; each failure doubles it (30 min: 1 h, 2 h, 4 h ...),
+    capped at 24 h. Pure, so the scheduler can be tested without a clock.
+    """
+    base = max(0.0, float(base_minutes))
+    if failures <= 0:
+        return min(timedelta(minutes=base), BACKOFF_CAP)
+    # 2**20 already exceeds the cap for any base over 0.002 minutes; the min keeps pow small.
+    factor = 2 ** min(failures, 20)
+    return min(timedelta(minutes=base * factor), BACKOFF_CAP)
+
+
+def host_key(url: str) -> str:
+    """The per-host limit's key: lower-cased host and port (127.0.0.1:80 != 127.0.0.2:80)."""
+    try:
+        parts = urlsplit(url)
+        return f"{(parts.hostname or '').lower()}:{parts.port or ''}"
+    except ValueError:
+        return url
+
+
+async def fetch_all(
+    requests: Sequence[FetchRequest],
+    policy: FetchPolicy,
+    on_response: Callable[[FetchResponse], Awaitable[None]],
+) -> None:
+    """Fetch every request, calling `on_response` as each completes; never raises for a feed.
+
+    A failing `on_response` is logged and the poll continues with the other feeds.
+    """
+    if not requests:
+        return
+    global_slots = asyncio.Semaphore(max(1, policy.concurrency))
+    host_slots: dict[str, asyncio.Semaphore] = {}
+
+    async def one(client: httpx.AsyncClient, request: FetchRequest) -> None:
+        key = host_key(request.url)
+        host = host_slots.setdefault(key, asyncio.Semaphore(max(1, policy.per_host)))
+        async with host, global_slots:
+            response = await fetch(client, request, policy)
+        try:
+            await on_response(response)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("on_response failed for %s", request.url)
+
+    async with make_client(policy) as client, asyncio.TaskGroup() as group:
+        for request in requests:
+            group.create_task(one(client, request))
