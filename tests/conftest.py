@@ -18,7 +18,6 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     data_dir = tmp_path / "data"
     monkeypatch.setenv("FINREADER_CONFIG_DIR", str(config_dir))
     monkeypatch.setenv("FINREADER_DATA_DIR", str(data_dir))
-    monkeypatch.setenv("NO_COLOR", "")
     yield tmp_path
 
 
@@ -27,3 +26,6 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"shared material not found at {SHARED}")
     return SHARED
+
+
+from tests.helpers.feedserver import feed_server  # noqa: E402, F401  (fixture for all tests)

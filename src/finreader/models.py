@@ -207,3 +207,16 @@ class PollSummary:
             "not_modified": sum(1 for f in self.feeds if f.status == "not_modified"),
             "seconds": round(self.seconds, 3),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleQuery:
+    """Which articles a list shows. search is the user's text as typed (never FTS syntax);
+    ticker is what the user typed too ("NVDA", "0700", "腾讯"); the library resolves it."""
+
+    feed_id: int | None = None
+    group: str | None = None
+    unread_only: bool = False
+    search: str | None = None
+    ticker: str | None = None
+    bookmarked: bool = False

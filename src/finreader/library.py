@@ -1,0 +1,491 @@
+"""Provides Library: the one façade the TUI, the CLI and the tests use.
+
+It wires the layers together (config → fetch → pipeline → store) and keeps none of their
+knowledge: HTTP policy lives in fetch, parsing and cleaning in the pipeline, SQL in the store.
+Synchronous methods only touch SQLite and are fast; the TUI calls them from thread workers.
+`refresh` is async: network I/O stays on the event loop, CPU work goes to a process pool (both
+cores) and each feed's batch is written in a thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import multiprocessing
+import os
+import re
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+from pathlib import Path
+
+from finreader import config as config_module
+from finreader.config import Config
+from finreader.fetch.client import FetchPolicy, FetchRequest, FetchResponse, fetch, make_client
+from finreader.fetch.poller import backoff_delay, fetch_all
+from finreader.models import (
+    Article,
+    ArticleQuery,
+    ArticleRow,
+    Bookmark,
+    Feed,
+    FeedResult,
+    PollSummary,
+    ProcessedArticle,
+)
+from finreader.pipeline import PreparedFeed, freeze_rules, prepare
+from finreader.store.queries import Store
+from finreader.text import process as text_process
+
+__all__ = ["ArticleQuery", "Library"]
+
+DEMO_SCHEME = "demo:"
+# Below this many feeds to parse, starting worker processes (~0.3 s each) costs more than it saves.
+POOL_THRESHOLD = 8
+
+ResultCallback = Callable[[FeedResult, int, int], None]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+class Library:
+    def __init__(self, config: Config, store: Store) -> None:
+        self.config = config
+        self.store = store
+        self._executor: Executor | None = None
+        self.store.sync_feeds(config.feeds)
+
+    @classmethod
+    def open(
+        cls, *, config_dir: Path | str | None = None, data_dir: Path | str | None = None
+    ) -> Library:
+        config = config_module.load(config_dir, data_dir)
+        return cls(config, Store(config.db_path))
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+        self.store.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- feeds -----------------------------------------------------------------------------
+
+    def feeds(self) -> list[Feed]:
+        return self.store.feeds()
+
+    def find_feed(self, url_or_id: str) -> Feed | None:
+        for feed in self.store.feeds():
+            if url_or_id == feed.url or (url_or_id.isdigit() and int(url_or_id) == feed.id):
+                return feed
+        return None
+
+    def reload_config(self) -> None:
+        self.config = config_module.load(self.config.path.parent, self.config.data_dir)
+        self.store.sync_feeds(self.config.feeds)
+
+    # ---- articles --------------------------------------------------------------------------
+
+    def resolve_ticker(self, text: str) -> list[str]:
+        """What a user typed in the ticker filter → canonical symbols to match.
+
+        NVDA.US is taken as is; NVDA matches any market it is stored under; 0700 and 00700 mean
+        0700.HK; 600519 means the A-share; a company name goes through the directory."""
+        raw = text.strip()
+        if not raw:
+            return []
+        upper = raw.upper().lstrip("$")
+        symbols: set[str] = set()
+        if re.fullmatch(r"[A-Z0-9]+(\.[A-Z0-9]+)*\.[A-Z]{1,2}", upper):
+            symbols.add(upper)
+        if re.fullmatch(r"\d{1,5}", upper):
+            symbols.add(f"{int(upper):04d}.HK")
+        if re.fullmatch(r"\d{6}", upper):
+            symbols.update({f"{upper}.SH", f"{upper}.SZ", f"{upper}.BJ"})
+        if re.fullmatch(r"[A-Z][A-Z0-9.]{0,9}", upper):
+            symbols.update(self.store.symbols_like(upper))
+        from finreader.text.tickers import find_tickers
+
+        symbols.update(s.value for s in find_tickers(raw) if s.value)
+        return sorted(symbols)
+
+    def _symbols(self, query: ArticleQuery) -> list[str] | None:
+        return self.resolve_ticker(query.ticker) if query.ticker else None
+
+    def articles(
+        self, query: ArticleQuery | None = None, *, offset: int = 0, limit: int = 200
+    ) -> list[ArticleRow]:
+        query = query or ArticleQuery()
+        return self.store.articles(query, symbols=self._symbols(query), offset=offset, limit=limit)
+
+    def count(self, query: ArticleQuery | None = None) -> int:
+        query = query or ArticleQuery()
+        return self.store.count(query, symbols=self._symbols(query))
+
+    def article(self, article_id: int) -> Article:
+        article = self.store.article(article_id)
+        if article is None:
+            raise KeyError(f"no article {article_id}")
+        return article
+
+    def set_read(self, article_id: int, read: bool = True) -> None:
+        self.store.set_read(article_id, read)
+
+    def mark_all_read(self, query: ArticleQuery | None = None) -> int:
+        query = query or ArticleQuery()
+        return self.store.mark_all_read(query, symbols=self._symbols(query))
+
+    def search(self, text: str, *, ticker: str | None = None, limit: int = 50) -> list[ArticleRow]:
+        return self.articles(ArticleQuery(search=text, ticker=ticker), limit=limit)
+
+    # ---- bookmarks -------------------------------------------------------------------------
+
+    def toggle_bookmark(self, article_id: int) -> bool:
+        """Bookmark (snapshotting the article as it is now) or unbookmark; returns the new state."""
+        existing = self.store.bookmark_for_article(article_id)
+        if existing is not None:
+            self.store.delete_bookmark(existing.id)
+            return False
+        article = self.article(article_id)
+        self.store.add_bookmark(
+            Bookmark(
+                id=0,
+                link=article.link,
+                title=article.title,
+                feed_title=article.feed_title,
+                published=article.published,
+                saved_at=_now(),
+                text=article.processed.text,
+                spans=list(article.processed.spans),
+                blocks=list(article.processed.blocks),
+                article_id=article.id,
+            )
+        )
+        return True
+
+    def bookmarks(
+        self, *, tag: str | None = None, ticker: str | None = None, text: str | None = None
+    ) -> list[Bookmark]:
+        found = self.store.bookmarks()
+        if tag:
+            wanted = tag.casefold()
+            found = [b for b in found if any(t.casefold() == wanted for t in b.tags)]
+        if ticker:
+            symbols = set(self.resolve_ticker(ticker))
+            found = [b for b in found if symbols.intersection(b.tickers)]
+        if text:
+            needle = text.casefold()
+            found = [
+                b
+                for b in found
+                if needle in b.title.casefold()
+                or needle in b.text.casefold()
+                or needle in b.note.casefold()
+            ]
+        return found
+
+    def get_bookmark(self, bookmark_id: int) -> Bookmark:
+        bookmark = self.store.get_bookmark(bookmark_id)
+        if bookmark is None:
+            raise KeyError(f"no bookmark {bookmark_id}")
+        return bookmark
+
+    def update_bookmark(self, bookmark_id: int, *, note: str, tags: list[str]) -> None:
+        clean_tags = sorted({t.strip() for t in tags if t.strip()})
+        self.store.update_bookmark(bookmark_id, note=note, tags=clean_tags)
+
+    def delete_bookmark(self, bookmark_id: int) -> Bookmark:
+        bookmark = self.get_bookmark(bookmark_id)
+        self.store.delete_bookmark(bookmark_id)
+        return bookmark
+
+    def restore_bookmark(self, bookmark: Bookmark) -> int:
+        return self.store.add_bookmark(bookmark, keep_id=True)
+
+    def import_bookmark(self, bookmark: Bookmark) -> tuple[int, bool]:
+        """Add bookmark unless one with the same link exists (then merge note and tags).
+        Returns (id, created)."""
+        if bookmark.link:
+            existing = self.store.bookmark_by_link(bookmark.link)
+            if existing is not None:
+                note = existing.note
+                if bookmark.note and bookmark.note not in note:
+                    note = f"{note}\n{bookmark.note}" if note else bookmark.note
+                tags = sorted(set(existing.tags) | set(bookmark.tags))
+                self.store.update_bookmark(existing.id, note=note, tags=tags)
+                return existing.id, False
+        return self.store.add_bookmark(replace(bookmark, article_id=None)), True
+
+    def bookmark_article(self, bookmark: Bookmark) -> Article:
+        """A reader-ready Article built from a bookmark's snapshot (the feed may be long gone)."""
+        return Article(
+            id=bookmark.article_id or 0,
+            feed_id=0,
+            feed_title=bookmark.feed_title or "",
+            title=bookmark.title,
+            link=bookmark.link,
+            author=None,
+            published=bookmark.published,
+            read=True,
+            bookmarked=True,
+            processed=ProcessedArticle(
+                text=bookmark.text, blocks=list(bookmark.blocks), spans=list(bookmark.spans)
+            ),
+        )
+
+    # ---- polling ---------------------------------------------------------------------------
+
+    def policy(self) -> FetchPolicy:
+        s = self.config.settings
+        return FetchPolicy(
+            deadline=s.timeout,
+            max_bytes=s.max_bytes,
+            concurrency=s.concurrency,
+            per_host=s.per_host,
+        )
+
+    def _executor_for(self, feed_count: int) -> Executor | None:
+        workers = int(os.environ.get("FINREADER_WORKERS", "0") or 0) or min(2, os.cpu_count() or 1)
+        if feed_count < POOL_THRESHOLD or workers <= 1:
+            return None  # the default thread executor
+        if self._executor is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["finreader.pipeline"])
+            self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        return self._executor
+
+    def _interval(self, feed: Feed) -> timedelta:
+        return timedelta(minutes=feed.interval or self.config.settings.refresh_minutes)
+
+    async def refresh(
+        self,
+        feed_ids: Sequence[int] | None = None,
+        *,
+        on_result: ResultCallback | None = None,
+    ) -> PollSummary:
+        """Poll feeds (all enabled ones, or feed_ids) once. Never raises for one feed's failure.
+
+        Feeds backing off after failures (or told to wait by Retry-After) are skipped unless
+        named in feed_ids."""
+        started = time.perf_counter()
+        now = _now()
+        explicit = feed_ids is not None
+        feeds = [
+            f
+            for f in self.store.feeds()
+            if (f.id in feed_ids if feed_ids is not None else f.enabled)
+        ]
+        results: list[FeedResult] = []
+        total = len(feeds)
+        loop = asyncio.get_running_loop()
+        executor = self._executor_for(total)
+        rules = freeze_rules(self.config.rules)
+        disabled = tuple(self.config.settings.disabled_rules)
+        by_id = {f.id: f for f in feeds}
+        feed_rules = {
+            fc.url: freeze_rules([*self.config.rules, *fc.rules]) for fc in self.config.feeds
+        }
+        policy = self.policy()
+
+        def finish(result: FeedResult) -> None:
+            results.append(result)
+            if on_result is not None:
+                on_result(result, len(results), total)
+
+        async def handle(response: FetchResponse) -> None:
+            feed = by_id[response.request.feed_id]
+            t0 = time.perf_counter()
+            try:
+                result = await self._store_response(
+                    feed, response, now, loop, executor, feed_rules.get(feed.url, rules), disabled
+                )
+            except Exception as exc:  # never let one feed end the poll
+                result = FeedResult(
+                    url=feed.url,
+                    feed_id=feed.id,
+                    status="error",
+                    error=f"internal error: {type(exc).__name__}: {exc}"[:300],
+                )
+            result.seconds = response.seconds + (time.perf_counter() - t0)
+            result.title = result.title or feed.title
+            finish(result)
+
+        requests: list[FetchRequest] = []
+        demo: list[Feed] = []
+        for feed in feeds:
+            if feed.url.startswith(DEMO_SCHEME):
+                demo.append(feed)
+            elif not explicit and feed.failures and feed.next_poll and feed.next_poll > now:
+                finish(
+                    FeedResult(
+                        url=feed.url,
+                        feed_id=feed.id,
+                        status="error",
+                        title=feed.title,
+                        error=f"{feed.last_error or 'failing'}; next try after "
+                        f"{feed.next_poll:%Y-%m-%d %H:%M} UTC",
+                    )
+                )
+            else:
+                requests.append(FetchRequest(feed.id, feed.url, feed.etag, feed.last_modified))
+        for feed in demo:
+            await handle(self._demo_response(feed))
+        if requests:
+            await fetch_all(requests, policy, handle)
+        self._purge(now)
+        return PollSummary(feeds=results, seconds=time.perf_counter() - started)
+
+    def _demo_response(self, feed: Feed) -> FetchResponse:
+        name = feed.url[len(DEMO_SCHEME) :]
+        request = FetchRequest(feed.id, feed.url, feed.etag, feed.last_modified)
+        try:
+            body = resources.files("finreader.data").joinpath("demo", name).read_bytes()
+        except (FileNotFoundError, IsADirectoryError, OSError):
+            return FetchResponse(
+                request=request,
+                final_url=feed.url,
+                status=None,
+                body=None,
+                headers={},
+                not_modified=False,
+                permanent_url=None,
+                gone=False,
+                retry_after=None,
+                error=f"no bundled demo feed named {name!r}",
+                seconds=0.0,
+            )
+        etag = '"' + hashlib.blake2b(body, digest_size=8).hexdigest() + '"'
+        return FetchResponse(
+            request=request,
+            final_url=feed.url,
+            status=304 if etag == feed.etag else 200,
+            body=None if etag == feed.etag else body,
+            headers={"etag": etag},
+            not_modified=etag == feed.etag,
+            permanent_url=None,
+            gone=False,
+            retry_after=None,
+            error=None,
+            seconds=0.0,
+        )
+
+    async def _store_response(
+        self,
+        feed: Feed,
+        response: FetchResponse,
+        now: datetime,
+        loop: asyncio.AbstractEventLoop,
+        executor: Executor | None,
+        rules: tuple[tuple[tuple[str, str], ...], ...],
+        disabled: tuple[str, ...],
+    ) -> FeedResult:
+        store = self.store
+        interval = self._interval(feed)
+        if response.permanent_url and response.permanent_url != feed.url:
+            await asyncio.to_thread(self._follow_redirect, feed, response.permanent_url)
+        if response.error or (response.body is None and not response.not_modified):
+            error = response.error or f"HTTP {response.status}: empty response"
+            if response.gone:
+                next_poll = now + timedelta(days=3650)
+            elif response.retry_after is not None:
+                next_poll = max(response.retry_after, now + timedelta(seconds=30))
+            else:
+                next_poll = now + backoff_delay(feed.failures + 1, interval.total_seconds() / 60)
+            await asyncio.to_thread(
+                store.record_error, feed.id, error, next_poll, disable=response.gone
+            )
+            return FeedResult(url=feed.url, feed_id=feed.id, status="error", error=error)
+        if response.not_modified:
+            await asyncio.to_thread(store.record_not_modified, feed.id, now, now + interval)
+            return FeedResult(url=feed.url, feed_id=feed.id, status="not_modified")
+        assert response.body is not None
+        prepared: PreparedFeed = await loop.run_in_executor(
+            executor,
+            prepare,
+            response.body,
+            response.final_url,
+            response.headers,
+            rules,
+            disabled,
+        )
+        if prepared.error:
+            next_poll = now + backoff_delay(feed.failures + 1, interval.total_seconds() / 60)
+            await asyncio.to_thread(store.record_error, feed.id, prepared.error, next_poll)
+            return FeedResult(url=feed.url, feed_id=feed.id, status="error", error=prepared.error)
+        counts = await asyncio.to_thread(
+            store.save_batch,
+            feed.id,
+            prepared.items,
+            now=now,
+            next_poll=now + interval,
+            feed_title=prepared.title,
+            site_link=prepared.link,
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+            warning=prepared.warning,
+        )
+        return FeedResult(
+            url=response.permanent_url or feed.url,
+            feed_id=feed.id,
+            status="ok",
+            new=counts.new,
+            updated=counts.updated,
+            unchanged=counts.unchanged,
+            title=feed.title or prepared.title,
+        )
+
+    def _follow_redirect(self, feed: Feed, new_url: str) -> None:
+        """A 301/308 chain means the feed moved for good: store and config follow it."""
+        if any(f.url == new_url for f in self.store.feeds()):
+            return  # already subscribed at the new address
+        self.store.update_url(feed.id, new_url)
+        with contextlib.suppress(OSError):
+            config_module.replace_feed_url(self.config.path, feed.url, new_url)
+        for fc in self.config.feeds:
+            if fc.url == feed.url:
+                fc.url = new_url
+
+    def _purge(self, now: datetime) -> int:
+        s = self.config.settings
+        return self.store.purge(
+            older_than=now - timedelta(days=s.retention_days), keep_per_feed=s.retention_per_feed
+        )
+
+    # ---- full text -------------------------------------------------------------------------
+
+    async def fetch_full_text(self, article_id: int) -> Article:
+        """Fetch the article's page, extract the main content and clean it with the same rules."""
+        from finreader.text.fulltext import extract_main_html
+
+        raw = await asyncio.to_thread(self.store.raw, article_id)
+        if raw is None:
+            raise KeyError(f"no article {article_id}")
+        _content, _is_html, link, _feed_id = raw
+        if not link or not link.startswith(("http://", "https://")):
+            raise ValueError("this article has no web link to fetch")
+        policy = self.policy()
+        async with make_client(policy) as client:
+            response = await fetch(client, FetchRequest(0, link), policy)
+        if response.error or response.body is None:
+            raise ValueError(f"could not fetch the page: {response.error or response.status}")
+        page = response.body.decode("utf-8", "replace")
+        main = await asyncio.to_thread(extract_main_html, page, response.final_url)
+        if not main:
+            raise ValueError("no article text found on the page")
+        article = await asyncio.to_thread(self.article, article_id)
+        processed = await asyncio.to_thread(
+            text_process.process, main, is_html=None, title=article.title, base_url=link
+        )
+        await asyncio.to_thread(self.store.replace_processed, article_id, processed)
+        return await asyncio.to_thread(self.article, article_id)

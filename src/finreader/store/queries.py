@@ -1,0 +1,625 @@
+"""Provides Store: the SQL the library needs, nothing else.
+
+Every value is bound as a parameter; feed text never becomes SQL or FTS syntax. A feed's batch is
+one transaction, so a poll killed mid-write leaves either the whole batch or none of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from finreader.models import (
+    Article,
+    ArticleQuery,
+    ArticleRow,
+    Block,
+    Bookmark,
+    Feed,
+    FeedConfig,
+    ParsedEntry,
+    ProcessedArticle,
+    Removal,
+    Span,
+)
+from finreader.store.db import ConnectionPool
+from finreader.store.search import index_text, match_query
+
+# A feed that claims its items were published next year is wrong; clamp so it cannot pin itself
+# to the top of every list.
+MAX_FUTURE = timedelta(days=1)
+
+
+def to_db_time(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def from_db_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def spans_to_json(spans: Sequence[Span]) -> str:
+    return json.dumps(
+        [[s.start, s.end, s.kind, s.value, s.direction] for s in spans],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def spans_from_json(value: str) -> list[Span]:
+    return [Span(a, b, k, v, d) for a, b, k, v, d in json.loads(value or "[]")]
+
+
+def blocks_to_json(blocks: Sequence[Block]) -> str:
+    return json.dumps([[b.kind, b.start, b.end] for b in blocks], separators=(",", ":"))
+
+
+def blocks_from_json(value: str) -> list[Block]:
+    return [Block(k, a, b) for k, a, b in json.loads(value or "[]")]
+
+
+def content_hash(entry: ParsedEntry) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(entry.title.encode("utf-8", "replace"))
+    digest.update(b"\x00")
+    digest.update(entry.content.encode("utf-8", "replace"))
+    return digest.hexdigest()
+
+
+@dataclass(slots=True)
+class BatchCounts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+_FEED_COLUMNS = (
+    "f.id, f.url, f.title, f.grp, f.enabled, f.interval, f.full_text, f.etag, f.last_modified, "
+    "f.last_success, f.last_error, f.failures, f.next_poll"
+)
+_ROW_COLUMNS = (
+    "a.id, a.feed_id, COALESCE(f.title, f.url), a.title, a.link, a.published, a.read, "
+    "EXISTS(SELECT 1 FROM bookmarks b WHERE b.article_id = a.id), a.tickers"
+)
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        self.pool = ConnectionPool(path)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.pool.get()
+
+    def close(self) -> None:
+        self.pool.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # ---- feeds -----------------------------------------------------------------------------
+
+    def sync_feeds(self, configured: Sequence[FeedConfig]) -> None:
+        """Make the feeds table mirror the config: add new, update settings, drop removed.
+
+        Dropping a feed drops its articles; bookmarks keep their snapshots (article_id → NULL)."""
+        with self.transaction() as conn:
+            urls = [f.url for f in configured]
+            for feed in configured:
+                conn.execute(
+                    "INSERT INTO feeds (url, title, grp, enabled, interval, full_text) "
+                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
+                    "title = COALESCE(excluded.title, feeds.title), grp = excluded.grp, "
+                    "enabled = excluded.enabled, interval = excluded.interval, "
+                    "full_text = excluded.full_text",
+                    (
+                        feed.url,
+                        feed.title,
+                        feed.group,
+                        int(feed.enabled),
+                        feed.interval,
+                        int(feed.full_text),
+                    ),
+                )
+            placeholders = ",".join("?" * len(urls))
+            stale = conn.execute(
+                f"SELECT id FROM feeds WHERE url NOT IN ({placeholders})", urls
+            ).fetchall()
+            for (feed_id,) in stale:
+                self._delete_feed(conn, feed_id)
+
+    def _delete_feed(self, conn: sqlite3.Connection, feed_id: int) -> None:
+        for article_id, title, text in conn.execute(
+            "SELECT id, title, text FROM articles WHERE feed_id = ?", (feed_id,)
+        ).fetchall():
+            self._fts_delete(conn, article_id, title, text)
+        conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+
+    def feeds(self) -> list[Feed]:
+        rows = self.conn.execute(
+            f"SELECT {_FEED_COLUMNS}, "
+            "(SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id AND a.read = 0), "
+            "(SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id) "
+            "FROM feeds f ORDER BY COALESCE(f.grp, ''), f.id"
+        ).fetchall()
+        return [self._feed(row) for row in rows]
+
+    def feed(self, feed_id: int) -> Feed | None:
+        row = self.conn.execute(
+            f"SELECT {_FEED_COLUMNS}, 0, 0 FROM feeds f WHERE f.id = ?", (feed_id,)
+        ).fetchone()
+        return self._feed(row) if row else None
+
+    @staticmethod
+    def _feed(row: Sequence[object]) -> Feed:
+        return Feed(
+            id=int(row[0]),  # type: ignore[call-overload]
+            url=str(row[1]),
+            title=row[2],  # type: ignore[arg-type]
+            group=row[3],  # type: ignore[arg-type]
+            enabled=bool(row[4]),
+            interval=row[5],  # type: ignore[arg-type]
+            full_text=bool(row[6]),
+            etag=row[7],  # type: ignore[arg-type]
+            last_modified=row[8],  # type: ignore[arg-type]
+            last_success=from_db_time(row[9]),  # type: ignore[arg-type]
+            last_error=row[10],  # type: ignore[arg-type]
+            failures=int(row[11]),  # type: ignore[call-overload]
+            next_poll=from_db_time(row[12]),  # type: ignore[arg-type]
+            unread=int(row[13]),  # type: ignore[call-overload]
+            total=int(row[14]),  # type: ignore[call-overload]
+        )
+
+    def record_error(
+        self, feed_id: int, error: str, next_poll: datetime, *, disable: bool = False
+    ) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE feeds SET last_error = ?, failures = failures + 1, next_poll = ?, "
+                "enabled = CASE WHEN ? THEN 0 ELSE enabled END WHERE id = ?",
+                (error, to_db_time(next_poll), int(disable), feed_id),
+            )
+
+    def record_not_modified(self, feed_id: int, now: datetime, next_poll: datetime) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE feeds SET last_error = NULL, failures = 0, last_success = ?, "
+                "next_poll = ? WHERE id = ?",
+                (to_db_time(now), to_db_time(next_poll), feed_id),
+            )
+
+    def update_url(self, feed_id: int, url: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("UPDATE feeds SET url = ? WHERE id = ?", (url, feed_id))
+
+    # ---- storing a poll --------------------------------------------------------------------
+
+    def save_batch(
+        self,
+        feed_id: int,
+        items: Sequence[tuple[ParsedEntry, ProcessedArticle]],
+        *,
+        now: datetime,
+        next_poll: datetime,
+        feed_title: str | None = None,
+        site_link: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        warning: str | None = None,
+    ) -> BatchCounts:
+        """Store one feed's items in one transaction and record the poll as a success."""
+        counts = BatchCounts()
+        now_text = to_db_time(now)
+        latest = now + MAX_FUTURE
+        with self.transaction() as conn:
+            for entry, processed in items:
+                digest = content_hash(entry)
+                existing = self._find_existing(conn, feed_id, entry, digest)
+                if existing is not None and existing[1] == digest:
+                    counts.unchanged += 1
+                    continue
+                published = entry.published or entry.updated or now
+                if published > latest:
+                    published = now
+                tickers = processed.tickers
+                values = (
+                    entry.guid,
+                    entry.link,
+                    digest,
+                    entry.title,
+                    entry.author or processed.author,
+                    processed.source,
+                    to_db_time(published),
+                    entry.content,
+                    int(entry.content_is_html),
+                    int(entry.summary_only),
+                    processed.text,
+                    blocks_to_json(processed.blocks),
+                    spans_to_json(processed.spans),
+                    json.dumps([[r.rule, r.text] for r in processed.removed], ensure_ascii=False),
+                    processed.rules_version,
+                    processed.fallback_reason,
+                    " ".join(tickers),
+                )
+                if existing is None:
+                    cursor = conn.execute(
+                        "INSERT INTO articles (guid, link, content_hash, title, author, source, "
+                        "published, raw, raw_is_html, summary_only, text, blocks, spans, removed, "
+                        "rules_version, fallback_reason, tickers, feed_id, fetched) "
+                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (*values, feed_id, now_text),
+                    )
+                    article_id = int(cursor.lastrowid or 0)
+                    counts.new += 1
+                else:
+                    article_id = existing[0]
+                    old_title, old_text = conn.execute(
+                        "SELECT title, text FROM articles WHERE id = ?", (article_id,)
+                    ).fetchone()
+                    self._fts_delete(conn, article_id, old_title, old_text)
+                    conn.execute(
+                        "UPDATE articles SET guid=?, link=?, content_hash=?, title=?, author=?, "
+                        "source=?, published=?, raw=?, raw_is_html=?, summary_only=?, text=?, "
+                        "blocks=?, spans=?, removed=?, rules_version=?, fallback_reason=?, "
+                        "tickers=? WHERE id = ?",
+                        (*values, article_id),
+                    )
+                    conn.execute("DELETE FROM article_tickers WHERE article_id = ?", (article_id,))
+                    counts.updated += 1
+                conn.execute(
+                    "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
+                    (article_id, index_text(entry.title), index_text(processed.text)),
+                )
+                conn.executemany(
+                    "INSERT OR IGNORE INTO article_tickers (symbol, article_id) VALUES (?, ?)",
+                    [(symbol, article_id) for symbol in tickers],
+                )
+            conn.execute(
+                "UPDATE feeds SET title = COALESCE(title, ?), site_link = COALESCE(?, site_link), "
+                "etag = ?, last_modified = ?, last_success = ?, last_error = ?, failures = 0, "
+                "next_poll = ? WHERE id = ?",
+                (
+                    feed_title,
+                    site_link,
+                    etag,
+                    last_modified,
+                    now_text,
+                    warning,
+                    to_db_time(next_poll),
+                    feed_id,
+                ),
+            )
+        return counts
+
+    @staticmethod
+    def _find_existing(
+        conn: sqlite3.Connection, feed_id: int, entry: ParsedEntry, digest: str
+    ) -> tuple[int, str] | None:
+        """Dedupe by GUID, then link, then content hash (feeds without either)."""
+        row = None
+        if entry.guid:
+            row = conn.execute(
+                "SELECT id, content_hash FROM articles WHERE feed_id = ? AND guid = ? LIMIT 1",
+                (feed_id, entry.guid),
+            ).fetchone()
+        elif entry.link:
+            row = conn.execute(
+                "SELECT id, content_hash FROM articles WHERE feed_id = ? AND link = ? LIMIT 1",
+                (feed_id, entry.link),
+            ).fetchone()
+        else:
+            row = conn.execute(
+                "SELECT id, content_hash FROM articles WHERE feed_id = ? AND content_hash = ? "
+                "LIMIT 1",
+                (feed_id, digest),
+            ).fetchone()
+        return (int(row[0]), str(row[1])) if row else None
+
+    @staticmethod
+    def _fts_delete(conn: sqlite3.Connection, article_id: int, title: str, text: str) -> None:
+        # A contentless FTS5 table forgets rows only when given the exact indexed values.
+        conn.execute(
+            "INSERT INTO articles_fts (articles_fts, rowid, title, body) "
+            "VALUES ('delete', ?, ?, ?)",
+            (article_id, index_text(title), index_text(text)),
+        )
+
+    def replace_processed(self, article_id: int, processed: ProcessedArticle) -> None:
+        """Store a re-processed body (full text fetched, or new rules)."""
+        with self.transaction() as conn:
+            old = conn.execute(
+                "SELECT title, text FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+            if old is None:
+                return
+            self._fts_delete(conn, article_id, old[0], old[1])
+            tickers = processed.tickers
+            conn.execute(
+                "UPDATE articles SET text=?, blocks=?, spans=?, removed=?, rules_version=?, "
+                "fallback_reason=?, source=COALESCE(?, source), tickers=?, summary_only=0 "
+                "WHERE id=?",
+                (
+                    processed.text,
+                    blocks_to_json(processed.blocks),
+                    spans_to_json(processed.spans),
+                    json.dumps([[r.rule, r.text] for r in processed.removed], ensure_ascii=False),
+                    processed.rules_version,
+                    processed.fallback_reason,
+                    processed.source,
+                    " ".join(tickers),
+                    article_id,
+                ),
+            )
+            conn.execute("DELETE FROM article_tickers WHERE article_id = ?", (article_id,))
+            conn.executemany(
+                "INSERT OR IGNORE INTO article_tickers (symbol, article_id) VALUES (?, ?)",
+                [(symbol, article_id) for symbol in tickers],
+            )
+            conn.execute(
+                "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
+                (article_id, index_text(old[0]), index_text(processed.text)),
+            )
+
+    def purge(self, *, older_than: datetime, keep_per_feed: int) -> int:
+        """Retention: drop old articles and those past the per-feed cap, never bookmarked ones
+        (and never unread ones younger than the age limit)."""
+        with self.transaction() as conn:
+            rows = conn.execute(
+                "SELECT id, title, text FROM articles a WHERE "
+                "NOT EXISTS (SELECT 1 FROM bookmarks b WHERE b.article_id = a.id) AND "
+                "(a.published < ? OR a.id IN (SELECT id FROM ("
+                "  SELECT id, ROW_NUMBER() OVER (PARTITION BY feed_id "
+                "  ORDER BY published DESC, id DESC) AS n FROM articles) WHERE n > ?))",
+                (to_db_time(older_than), keep_per_feed),
+            ).fetchall()
+            for article_id, title, text in rows:
+                self._fts_delete(conn, article_id, title, text)
+            conn.executemany("DELETE FROM articles WHERE id = ?", [(r[0],) for r in rows])
+        return len(rows)
+
+    # ---- reading ---------------------------------------------------------------------------
+
+    def _where(
+        self, query: ArticleQuery, symbols: Sequence[str] | None
+    ) -> tuple[str, list[object]]:
+        clauses: list[str] = []
+        params: list[object] = []
+        if query.feed_id is not None:
+            clauses.append("a.feed_id = ?")
+            params.append(query.feed_id)
+        if query.group is not None:
+            clauses.append("a.feed_id IN (SELECT id FROM feeds WHERE grp = ?)")
+            params.append(query.group)
+        if query.unread_only:
+            clauses.append("a.read = 0")
+        if query.bookmarked:
+            clauses.append("EXISTS (SELECT 1 FROM bookmarks b WHERE b.article_id = a.id)")
+        if query.search:
+            match = match_query(query.search)
+            if match is None:
+                clauses.append("0")
+            else:
+                clauses.append(
+                    "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+                )
+                params.append(match)
+        if symbols is not None:
+            if not symbols:
+                clauses.append("0")
+            else:
+                marks = ",".join("?" * len(symbols))
+                clauses.append(
+                    f"a.id IN (SELECT article_id FROM article_tickers WHERE symbol IN ({marks}))"
+                )
+                params.extend(symbols)
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def articles(
+        self,
+        query: ArticleQuery,
+        *,
+        symbols: Sequence[str] | None = None,
+        offset: int = 0,
+        limit: int = 200,
+    ) -> list[ArticleRow]:
+        where, params = self._where(query, symbols)
+        rows = self.conn.execute(
+            f"SELECT {_ROW_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id{where} "
+            "ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?",
+            (*params, max(0, limit), max(0, offset)),
+        ).fetchall()
+        return [
+            ArticleRow(
+                id=r[0],
+                feed_id=r[1],
+                feed_title=r[2],
+                title=r[3],
+                link=r[4],
+                published=from_db_time(r[5]),
+                read=bool(r[6]),
+                bookmarked=bool(r[7]),
+                tickers=r[8].split() if r[8] else [],
+            )
+            for r in rows
+        ]
+
+    def count(self, query: ArticleQuery, *, symbols: Sequence[str] | None = None) -> int:
+        where, params = self._where(query, symbols)
+        join = " JOIN feeds f ON f.id = a.feed_id" if query.group else ""
+        return int(
+            self.conn.execute(f"SELECT COUNT(*) FROM articles a{join}{where}", params).fetchone()[0]
+        )
+
+    def article(self, article_id: int) -> Article | None:
+        row = self.conn.execute(
+            "SELECT a.id, a.feed_id, COALESCE(f.title, f.url), a.title, a.link, a.author, "
+            "a.published, a.read, EXISTS(SELECT 1 FROM bookmarks b WHERE b.article_id = a.id), "
+            "a.text, a.blocks, a.spans, a.removed, a.source, a.rules_version, "
+            "a.fallback_reason, a.summary_only "
+            "FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        processed = ProcessedArticle(
+            text=row[9],
+            blocks=blocks_from_json(row[10]),
+            spans=spans_from_json(row[11]),
+            removed=[Removal(rule, text) for rule, text in json.loads(row[12] or "[]")],
+            source=row[13],
+            author=row[5],
+            rules_version=row[14],
+            fallback_reason=row[15],
+        )
+        return Article(
+            id=row[0],
+            feed_id=row[1],
+            feed_title=row[2],
+            title=row[3],
+            link=row[4],
+            author=row[5],
+            published=from_db_time(row[6]),
+            read=bool(row[7]),
+            bookmarked=bool(row[8]),
+            processed=processed,
+            summary_only=bool(row[16]),
+        )
+
+    def raw(self, article_id: int) -> tuple[str, bool, str | None, int] | None:
+        """The stored raw content (content, is_html, link, feed_id) for re-processing."""
+        row = self.conn.execute(
+            "SELECT raw, raw_is_html, link, feed_id FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return (row[0], bool(row[1]), row[2], row[3]) if row else None
+
+    def set_read(self, article_id: int, read: bool) -> None:
+        with self.transaction() as conn:
+            conn.execute("UPDATE articles SET read = ? WHERE id = ?", (int(read), article_id))
+
+    def mark_all_read(self, query: ArticleQuery, *, symbols: Sequence[str] | None = None) -> int:
+        where, params = self._where(query, symbols)
+        extra = " AND a.read = 0" if where else " WHERE a.read = 0"
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                f"UPDATE articles SET read = 1 WHERE id IN (SELECT a.id FROM articles a"
+                f"{where}{extra})",
+                params,
+            )
+            return cursor.rowcount
+
+    def symbols_like(self, prefix: str) -> list[str]:
+        """Stored symbols starting with prefix + '.', for a bare ticker such as NVDA."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT symbol FROM article_tickers WHERE symbol >= ? AND symbol < ?",
+            (prefix + ".", prefix + "/"),
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    # ---- bookmarks -------------------------------------------------------------------------
+
+    _BOOKMARK_COLUMNS = (
+        "id, link, title, feed_title, published, saved_at, text, spans, blocks, note, tags, "
+        "article_id"
+    )
+
+    @staticmethod
+    def _bookmark(row: Sequence[object]) -> Bookmark:
+        return Bookmark(
+            id=int(row[0]),  # type: ignore[call-overload]
+            link=row[1],  # type: ignore[arg-type]
+            title=str(row[2]),
+            feed_title=row[3],  # type: ignore[arg-type]
+            published=from_db_time(row[4]),  # type: ignore[arg-type]
+            saved_at=from_db_time(row[5]) or datetime.now(UTC),  # type: ignore[arg-type]
+            text=str(row[6]),
+            spans=spans_from_json(str(row[7])),
+            blocks=blocks_from_json(str(row[8])),
+            note=str(row[9]),
+            tags=json.loads(str(row[10])),
+            article_id=row[11],  # type: ignore[arg-type]
+        )
+
+    def bookmark_for_article(self, article_id: int) -> Bookmark | None:
+        row = self.conn.execute(
+            f"SELECT {self._BOOKMARK_COLUMNS} FROM bookmarks WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return self._bookmark(row) if row else None
+
+    def bookmark_by_link(self, link: str) -> Bookmark | None:
+        row = self.conn.execute(
+            f"SELECT {self._BOOKMARK_COLUMNS} FROM bookmarks WHERE link = ? LIMIT 1", (link,)
+        ).fetchone()
+        return self._bookmark(row) if row else None
+
+    def get_bookmark(self, bookmark_id: int) -> Bookmark | None:
+        row = self.conn.execute(
+            f"SELECT {self._BOOKMARK_COLUMNS} FROM bookmarks WHERE id = ?", (bookmark_id,)
+        ).fetchone()
+        return self._bookmark(row) if row else None
+
+    def bookmarks(self) -> list[Bookmark]:
+        rows = self.conn.execute(
+            f"SELECT {self._BOOKMARK_COLUMNS} FROM bookmarks ORDER BY saved_at DESC, id DESC"
+        ).fetchall()
+        return [self._bookmark(r) for r in rows]
+
+    def add_bookmark(self, bookmark: Bookmark, *, keep_id: bool = False) -> int:
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO bookmarks (id, article_id, link, title, feed_title, published, "
+                "saved_at, text, blocks, spans, note, tags) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    bookmark.id if keep_id else None,
+                    bookmark.article_id
+                    if bookmark.article_id is not None
+                    and conn.execute(
+                        "SELECT 1 FROM articles WHERE id = ?", (bookmark.article_id,)
+                    ).fetchone()
+                    else None,
+                    bookmark.link,
+                    bookmark.title,
+                    bookmark.feed_title,
+                    to_db_time(bookmark.published),
+                    to_db_time(bookmark.saved_at),
+                    bookmark.text,
+                    blocks_to_json(bookmark.blocks),
+                    spans_to_json(bookmark.spans),
+                    bookmark.note,
+                    json.dumps(bookmark.tags, ensure_ascii=False),
+                ),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def update_bookmark(self, bookmark_id: int, *, note: str, tags: list[str]) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE bookmarks SET note = ?, tags = ? WHERE id = ?",
+                (note, json.dumps(tags, ensure_ascii=False), bookmark_id),
+            )
+
+    def delete_bookmark(self, bookmark_id: int) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM bookmarks WHERE id = ?", (bookmark_id,))
+
+    def integrity_check(self) -> str:
+        return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])

@@ -1,0 +1,33 @@
+"""Provides the text shapes the full-text index stores and the safe queries run against it.
+
+FTS5's unicode61 tokenizer treats a run of Chinese characters as one token, so "英伟达" would never
+match inside "英伟达股价". Each CJK character is indexed as its own token instead, and a CJK query
+becomes a phrase of single characters: adjacent characters must match adjacently. User input is
+never FTS syntax: every term is quoted, so `NEAR(`, `*`, `"` or `OR` in a search box are words.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af])")
+_TERM = re.compile(r"[\w\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af.$%-]+")
+
+
+def index_text(text: str) -> str:
+    """The form stored in the index: CJK characters separated by spaces."""
+    return _CJK.sub(r" \1 ", text)
+
+
+def match_query(user_text: str) -> str | None:
+    """An FTS5 MATCH expression for what the user typed: all terms must appear (AND).
+
+    Returns None when the input has no searchable characters."""
+    phrases: list[str] = []
+    for term in _TERM.findall(user_text)[:32]:
+        tokens = index_text(term).split()
+        if not tokens:
+            continue
+        phrase = " ".join(tokens).replace('"', '""')
+        phrases.append(f'"{phrase}"')
+    return " AND ".join(phrases) if phrases else None
