@@ -388,6 +388,8 @@ def bookmark_to_json(b: Bookmark) -> dict[str, object]:
         "title": b.title,
         "link": b.link,
         "feed_title": b.feed_title,
+        "source": b.source,
+        "author": b.author,
         "published": b.published.isoformat() if b.published else None,
         "saved_at": b.saved_at.isoformat(),
         "note": b.note,
@@ -436,6 +438,8 @@ def bookmark_from_json(data: dict[str, Any]) -> Bookmark:
         ],
         note=str(data.get("note") or ""),
         tags=[str(t) for t in data.get("tags") or []],
+        source=data.get("source"),
+        author=data.get("author"),
     )
 
 

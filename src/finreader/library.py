@@ -170,6 +170,8 @@ class Library:
                 spans=list(article.processed.spans),
                 blocks=list(article.processed.blocks),
                 article_id=article.id,
+                source=article.processed.source,
+                author=article.author or article.processed.author,
             )
         )
         return True
@@ -235,12 +237,16 @@ class Library:
             feed_title=bookmark.feed_title or "",
             title=bookmark.title,
             link=bookmark.link,
-            author=None,
+            author=bookmark.author,
             published=bookmark.published,
             read=True,
             bookmarked=True,
             processed=ProcessedArticle(
-                text=bookmark.text, blocks=list(bookmark.blocks), spans=list(bookmark.spans)
+                text=bookmark.text,
+                blocks=list(bookmark.blocks),
+                spans=list(bookmark.spans),
+                source=bookmark.source,
+                author=bookmark.author,
             ),
         )
 

@@ -170,6 +170,8 @@ class Bookmark:
     note: str = ""
     tags: list[str] = field(default_factory=list)
     article_id: int | None = None
+    source: str | None = None
+    author: str | None = None
 
     @property
     def tickers(self) -> list[str]:

@@ -7,6 +7,7 @@ Arguments and results are plain picklable data; nothing here touches SQLite or H
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -15,6 +16,8 @@ from finreader.feeds.parse import FeedError, parse_feed
 from finreader.models import ParsedEntry, ProcessedArticle
 from finreader.text import process as text_process
 from finreader.text.sanitize import for_storage
+
+_TAG = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|/[a-zA-Z]|!--)")
 
 
 @dataclass(slots=True)
@@ -40,10 +43,13 @@ def freeze_rules(rules: Sequence[Mapping[str, object]]) -> tuple[tuple[tuple[str
 
 def process_entry(entry: ParsedEntry, rules: object, base_url: str | None) -> ProcessedArticle:
     """Process one item; a failure in the text pipeline keeps the item, uncleaned, with a reason."""
+    # Parsers label any description as HTML; a body with no tag at all is plain text, whose
+    # blank lines (not tags) carry the paragraph structure (the seed article is such a body).
+    is_html = entry.content_is_html and _TAG.search(entry.content) is not None
     try:
         return text_process.process(
             entry.content,
-            is_html=entry.content_is_html,
+            is_html=is_html,
             title=entry.title,
             base_url=entry.link or base_url,
             rules=rules,  # type: ignore[arg-type]

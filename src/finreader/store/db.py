@@ -88,6 +88,14 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX bookmarks_by_link ON bookmarks(link);
     """,
+    # 1 -> 2: a feed the publisher removed (HTTP 410) stays off even though the config still
+    # lists it; bookmarks keep the article's source and author in their snapshot.
+    """
+    ALTER TABLE feeds ADD COLUMN gone INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE bookmarks ADD COLUMN source TEXT;
+    ALTER TABLE bookmarks ADD COLUMN author TEXT;
+    CREATE INDEX bookmarks_by_saved ON bookmarks(saved_at DESC, id DESC);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

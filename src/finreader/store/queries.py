@@ -130,7 +130,7 @@ class Store:
                     "INSERT INTO feeds (url, title, grp, enabled, interval, full_text) "
                     "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
                     "title = COALESCE(excluded.title, feeds.title), grp = excluded.grp, "
-                    "enabled = excluded.enabled, interval = excluded.interval, "
+                    "enabled = CASE WHEN feeds.gone THEN 0 ELSE excluded.enabled END, interval = excluded.interval, "
                     "full_text = excluded.full_text",
                     (
                         feed.url,
@@ -196,8 +196,8 @@ class Store:
         with self.transaction() as conn:
             conn.execute(
                 "UPDATE feeds SET last_error = ?, failures = failures + 1, next_poll = ?, "
-                "enabled = CASE WHEN ? THEN 0 ELSE enabled END WHERE id = ?",
-                (error, to_db_time(next_poll), int(disable), feed_id),
+                "enabled = CASE WHEN ? THEN 0 ELSE enabled END, gone = MAX(gone, ?) WHERE id = ?",
+                (error, to_db_time(next_poll), int(disable), int(disable), feed_id),
             )
 
     def record_not_modified(self, feed_id: int, now: datetime, next_poll: datetime) -> None:
@@ -539,7 +539,7 @@ class Store:
 
     _BOOKMARK_COLUMNS = (
         "id, link, title, feed_title, published, saved_at, text, spans, blocks, note, tags, "
-        "article_id"
+        "article_id, source, author"
     )
 
     @staticmethod
@@ -557,6 +557,8 @@ class Store:
             note=str(row[9]),
             tags=json.loads(str(row[10])),
             article_id=row[11],  # type: ignore[arg-type]
+            source=row[12],  # type: ignore[arg-type]
+            author=row[13],  # type: ignore[arg-type]
         )
 
     def bookmark_for_article(self, article_id: int) -> Bookmark | None:
@@ -587,7 +589,8 @@ class Store:
         with self.transaction() as conn:
             cursor = conn.execute(
                 "INSERT INTO bookmarks (id, article_id, link, title, feed_title, published, "
-                "saved_at, text, blocks, spans, note, tags) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "saved_at, text, blocks, spans, note, tags, source, author) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     bookmark.id if keep_id else None,
                     bookmark.article_id
@@ -606,6 +609,8 @@ class Store:
                     spans_to_json(bookmark.spans),
                     bookmark.note,
                     json.dumps(bookmark.tags, ensure_ascii=False),
+                    bookmark.source,
+                    bookmark.author,
                 ),
             )
             return int(cursor.lastrowid or 0)
