@@ -1,0 +1,252 @@
+"""Provides FinReaderApp and run_app: global keys, themes, and the refresh worker.
+
+The library is passed in (no module globals), so tests and the CLI choose its config and data
+directories. Refresh lives here rather than on a screen so it keeps running while the bookmarks
+or help screen is open. Progress arrives once per feed through the library's on_result callback
+and is turned into messages; the list reloads at most every 0.3 s while a refresh runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import BindingType
+from textual.css.query import NoMatches
+from textual.screen import Screen
+from textual.theme import Theme
+from textual.timer import Timer
+from textual.worker import Worker, WorkerState
+
+from finreader.models import FeedResult, PollSummary
+from finreader.text.sanitize import one_line
+from finreader.tui.bindings import APP_KEYS, MAIN_KEYS, keymap_from_settings, make_bindings
+from finreader.tui.messages import ArticlesArrived, FeedPolled, RefreshFinished, RefreshStarted
+from finreader.tui.screens.help import HelpScreen
+from finreader.tui.screens.main import MainScreen
+from finreader.tui.themes import DARK, LIGHT, render_theme, theme_for
+
+if TYPE_CHECKING:
+    from finreader.library import Library
+
+# While a refresh runs, new articles repaint the list at most this often (a 200-feed refresh
+# would otherwise reload the list 200 times).
+RELOAD_EVERY = 0.3
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class FinReaderApp(App[None]):
+    """The finreader TUI. `library` is the core façade; `clock` fixes 'now' for tests."""
+
+    CSS_PATH = Path(__file__).with_name("finreader.tcss")
+    TITLE = "finreader"
+    BINDINGS: ClassVar[list[BindingType]] = list(make_bindings(APP_KEYS))
+
+    def __init__(
+        self,
+        library: Library,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        refresh_on_start: bool = True,
+        auto_refresh: bool = True,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.clock = clock
+        self.refresh_on_start = refresh_on_start
+        self.poll_on_timer = auto_refresh
+        settings = library.config.settings
+        self.color_convention = settings.colors
+        self.keymap = keymap_from_settings(settings.keys)
+        self.refreshing = False
+        self.new_this_refresh = 0
+        self.errors_this_refresh = 0
+        self.last_summary: PollSummary | None = None
+        self._reload_timer: Timer | None = None
+        self._auto_timer: Timer | None = None
+        self.register_theme(DARK)
+        self.register_theme(LIGHT)
+        self.theme = theme_for(settings.theme).name
+
+    # -- lifecycle -----------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.set_keymap(self.keymap)
+        self.push_screen(
+            MainScreen(
+                self.library,
+                clock=self.clock,
+                theme=render_theme(self.theme),
+                colors=self.color_convention,
+            )
+        )
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        minutes = self.library.config.settings.refresh_minutes
+        if self.poll_on_timer and minutes and minutes > 0:
+            self._auto_timer = self.set_interval(minutes * 60, self._refresh_on_timer)
+        if self.refresh_on_start:
+            self.start_refresh(None)
+
+    @property
+    def main(self) -> MainScreen:
+        """The main screen (always at the bottom of the stack once mounted)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        raise LookupError("the main screen is not mounted")
+
+    def _theme_changed(self, theme: Theme) -> None:
+        self._apply_theme()
+
+    def _apply_theme(self) -> None:
+        try:
+            self.main.apply_theme(render_theme(self.theme), self.color_convention)
+        except (LookupError, NoMatches):
+            return
+
+    # -- global actions -------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.keymap))
+
+    def action_bookmarks(self) -> None:
+        """Push the bookmarks screen; imported lazily since another module provides it."""
+        try:
+            module = importlib.import_module("finreader.tui.screens.bookmarks")
+        except ImportError:
+            self.notify("The bookmarks screen is not available yet.", severity="warning")
+            return
+        screen_class = module.BookmarksScreen
+        if type(self.screen) is not screen_class:
+            self.push_screen(screen_class(self.library))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette lists every finreader command next to Textual's own."""
+        yield from super().get_system_commands(screen)
+        for spec in APP_KEYS:
+            yield SystemCommand(spec.description, spec.help, partial(self.run_action, spec.action))
+        if isinstance(screen, MainScreen):
+            for spec in MAIN_KEYS:
+                yield SystemCommand(
+                    spec.description, spec.help, partial(screen.run_action, spec.action)
+                )
+
+    # -- refresh ----------------------------------------------------------------------------------------
+    def _refresh_on_timer(self) -> None:
+        if not self.refreshing:
+            self.start_refresh(None)
+
+    def start_refresh(self, feed_ids: list[int] | None) -> None:
+        """Poll `feed_ids` (None = every feed) unless a refresh is already running."""
+        if self.refreshing:
+            self.notify("A refresh is already running.", timeout=2)
+            return
+        self.refreshing = True
+        self._refresh(feed_ids)
+
+    @work(exclusive=True, group="refresh", exit_on_error=False, description="refresh feeds")
+    async def _refresh(self, feed_ids: list[int] | None) -> None:
+        """Async worker on the app's loop: the library does network I/O async and CPU elsewhere."""
+        self.post_message(RefreshStarted(len(feed_ids) if feed_ids else 0, feed_ids))
+
+        def on_result(result: FeedResult, done: int, total: int) -> None:
+            self.post_message(FeedPolled(result, done, total))
+            if result.new:
+                self.post_message(ArticlesArrived(result.feed_id, result.new))
+
+        summary: PollSummary | None = None
+        try:
+            summary = await self.library.refresh(feed_ids, on_result=on_result)
+        finally:
+            self.post_message(RefreshFinished(summary))
+
+    def on_refresh_started(self, message: RefreshStarted) -> None:
+        self.new_this_refresh = 0
+        self.errors_this_refresh = 0
+        total = f"/{message.total}" if message.total else ""
+        self._progress(f"Refreshing 0{total} feeds")
+
+    def on_feed_polled(self, message: FeedPolled) -> None:
+        result = message.result
+        self.new_this_refresh += result.new
+        if result.status == "error":
+            self.errors_this_refresh += 1
+            name = one_line(result.title or result.url)[:80]
+            error = one_line(result.error or "unknown error")[:300]
+            self.notify(
+                f"{name}: {error}", title="Feed failed", severity="error", timeout=6, markup=False
+            )
+        self._progress(
+            f"Refreshing {message.done}/{message.total} feeds, {self.new_this_refresh:,} new"
+            + (f", {self.errors_this_refresh} failed" if self.errors_this_refresh else "")
+        )
+        self._schedule_reload()
+
+    def on_articles_arrived(self, message: ArticlesArrived) -> None:
+        self._schedule_reload()
+
+    def on_refresh_finished(self, message: RefreshFinished) -> None:
+        self.refreshing = False
+        self.last_summary = message.summary
+        if self._reload_timer is not None:
+            self._reload_timer.stop()
+            self._reload_timer = None
+        stamp = self.clock().astimezone().strftime("%H:%M")
+        if message.summary is None:
+            self._progress(f"Refresh stopped at {stamp}")
+        else:
+            totals = message.summary.totals()
+            text = f"Refreshed {totals['feeds']} feeds at {stamp}, {totals['new']} new"
+            if totals["errors"]:
+                text += f", {totals['errors']} failed"
+            self._progress(text)
+        self._reload_now()
+
+    def _progress(self, text: str) -> None:
+        with contextlib.suppress(LookupError):
+            self.main.set_progress(text)
+
+    def _schedule_reload(self) -> None:
+        if self._reload_timer is None:
+            self._reload_timer = self.set_timer(RELOAD_EVERY, self._reload_now)
+
+    def _reload_now(self) -> None:
+        self._reload_timer = None
+        try:
+            main = self.main
+        except LookupError:
+            return
+        main.reload_feeds()
+        main.reload_articles()
+
+    # -- errors -------------------------------------------------------------------------------------------
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """Every worker runs with exit_on_error=False; its error becomes a notification here."""
+        worker = event.worker
+        if event.state == WorkerState.ERROR:
+            error = worker.error
+            what = worker.description or worker.name or "background task"
+            self.notify(
+                one_line(f"{what} failed: {type(error).__name__}: {error}")[:400],
+                title="Error",
+                severity="error",
+                timeout=8,
+                markup=False,
+            )
+        if event.state in (WorkerState.ERROR, WorkerState.CANCELLED) and worker.group == "refresh":
+            self.refreshing = False
+
+
+def run_app(library: Library) -> None:
+    """Run the TUI on `library` until the user quits (the `finreader` command calls this)."""
+    FinReaderApp(library).run()

@@ -1,0 +1,148 @@
+"""Provides the pure formatting the widgets share: ages, list rows, feed labels, link checks.
+
+Everything here takes feed text and returns rich Text built with `Text.append` (never markup),
+after `sanitize.one_line`, so a title such as `[@click=app.quit]` or one carrying OSC 52 shows as
+plain characters (HOSTILE.md O4/O5). Kept free of widgets so it is tested without an App.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from rich.cells import cell_len, set_cell_size
+from rich.style import Style
+from rich.text import Text
+
+from finreader.models import ArticleRow, Feed
+from finreader.text.sanitize import one_line
+
+# Fixed column widths in cells. 80 columns leaves 80 - 2 - 5 - 12 - 2 = 59 for title and tickers.
+MARK_WIDTH = 2
+AGE_WIDTH = 5
+FEED_WIDTH = 14
+TICKERS_MAX = 18
+# A title longer than this is cut before measuring: a 200,000-char title (HOSTILE A15) must not
+# cost a full cell-length scan per painted line.
+TITLE_CAP = 400
+
+
+def age(published: datetime | None, now: datetime) -> str:
+    """A short age such as 'now', '5m', '3h', '2d', '6w', '2y' (longest is 4 cells)."""
+    if published is None:
+        return "?"
+    if published.tzinfo is None:
+        published = published.replace(tzinfo=UTC)
+    seconds = (now - published).total_seconds()
+    if seconds < 60:
+        return "now"
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{minutes}m"
+    hours = minutes // 60
+    if hours < 24:
+        return f"{hours}h"
+    days = hours // 24
+    if days < 14:
+        return f"{days}d"
+    if days < 365:
+        return f"{days // 7}w"
+    return f"{days // 365}y"
+
+
+def local_time(moment: datetime | None) -> str:
+    """A published time in the viewer's local zone, e.g. '2026-11-28 09:30 CST'."""
+    if moment is None:
+        return "unknown time"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M %Z").strip()
+
+
+def short_tickers(tickers: list[str], limit: int = TICKERS_MAX) -> str:
+    """'NVDA.US META.US' trimmed to `limit` cells, with '+2' when some did not fit."""
+    shown: list[str] = []
+    used = 0
+    for index, symbol in enumerate(tickers):
+        symbol = one_line(symbol)
+        extra = len(shown) > 0
+        remaining = len(tickers) - index - 1
+        tail = len(f" +{remaining}") if remaining else 0
+        if used + extra + cell_len(symbol) + tail > limit:
+            return (" ".join(shown) + f" +{len(tickers) - index}").strip()
+        shown.append(symbol)
+        used += extra + cell_len(symbol)
+    return " ".join(shown)
+
+
+def fit(value: str, width: int) -> str:
+    """`value` padded or cut to exactly `width` cells ('…' marks a cut)."""
+    if width <= 0:
+        return ""
+    if cell_len(value) <= width:
+        return set_cell_size(value, width)
+    return set_cell_size(value, width - 1) + "…"
+
+
+def row_text(
+    row: ArticleRow,
+    width: int,
+    now: datetime,
+    *,
+    styles: dict[str, Style],
+) -> Text:
+    """One article-list line of exactly `width` cells: mark, title, tickers, feed, age.
+
+    Narrow widths drop the feed column first (below 60 cells), then tickers (below 40).
+    """
+    text = Text(no_wrap=True, end="")
+    # Unread rows get a dot, bookmarked ones a star (the star wins; its colour still says unread).
+    mark = "★ " if row.bookmarked else ("● " if not row.read else "  ")
+    text.append(mark, styles["unread" if not row.read else "mark"])
+    title = one_line(row.title[:TITLE_CAP]) or "(untitled)"
+    feed = one_line(row.feed_title[:TITLE_CAP])
+    tickers = short_tickers(row.tickers) if row.tickers else ""
+    show_feed = width >= 60
+    show_tickers = width >= 40 and bool(tickers)
+    rest = width - MARK_WIDTH - AGE_WIDTH
+    if show_feed:
+        rest -= FEED_WIDTH + 1
+    if show_tickers:
+        rest -= cell_len(tickers) + 1
+    text.append(fit(title, max(rest, 1)), styles["title" if not row.read else "title_read"])
+    if show_tickers:
+        text.append(" ")
+        text.append(tickers, styles["tickers"])
+    if show_feed:
+        text.append(" ")
+        text.append(fit(feed, FEED_WIDTH), styles["feed"])
+    text.append(fit(age(row.published, now), AGE_WIDTH - 1).rjust(AGE_WIDTH), styles["age"])
+    text.truncate(width, pad=True)
+    return text
+
+
+def feed_label(feed: Feed) -> Text:
+    """A feed-list line: error mark, unread count (right-aligned in 4 cells), then the name.
+
+    The count goes before the name because the pane cuts long names with an ellipsis."""
+    label = Text(no_wrap=True, end="")
+    label.append("! " if feed.last_error else "  ", "bold red")
+    label.append(f"{feed.unread:>4} " if feed.unread else "     ", "bold")
+    label.append(one_line(feed.title or feed.url)[:80])
+    return label
+
+
+def safe_link(link: str | None) -> str | None:
+    """The link when it is http(s) with a host, else None: `o` never opens javascript: or file:."""
+    if not link:
+        return None
+    link = link.strip()
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    if any(ch in link for ch in "\x00\r\n\t ") or one_line(link) != link:
+        return None
+    return link

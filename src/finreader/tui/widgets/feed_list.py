@@ -1,0 +1,106 @@
+"""Provides FeedList: "All", "Unread", then feeds by group with unread counts and error marks.
+
+Feeds number in the tens or hundreds, so an OptionList (one line per feed) is fine here, unlike
+the article list. Prompts are rich Text built by `format.feed_label`, never markup strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from finreader.models import Feed
+from finreader.text.sanitize import one_line
+from finreader.tui.format import feed_label
+
+ALL = "all"
+UNREAD = "unread"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedChoice:
+    """What a feed-list entry selects: everything, unread, one group, or one feed."""
+
+    kind: str  # "all" | "unread" | "group" | "feed"
+    feed_id: int | None = None
+    group: str | None = None
+
+
+class FeedList(OptionList):
+    """The left pane; posts FeedList.Chosen when the user picks an entry."""
+
+    class Chosen(Message):
+        def __init__(self, choice: FeedChoice) -> None:
+            super().__init__()
+            self.choice = choice
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.feeds: list[Feed] = []
+        self._choices: dict[str, FeedChoice] = {}
+
+    def set_feeds(self, feeds: list[Feed]) -> None:
+        """Rebuild the entries, keeping the highlight on the same entry."""
+        self.feeds = feeds
+        current = self.highlighted_option.id if self.highlighted_option is not None else None
+        options: list[Option] = []
+        self._choices = {ALL: FeedChoice(ALL), UNREAD: FeedChoice(UNREAD)}
+        total_unread = sum(f.unread for f in feeds)
+        all_label = Text("All articles", no_wrap=True, end="")
+        unread_label = Text("Unread", no_wrap=True, end="")
+        if total_unread:
+            unread_label.append(f" {total_unread}", "bold")
+        options += [Option(all_label, id=ALL), Option(unread_label, id=UNREAD)]
+        groups: dict[str, list[Feed]] = {}
+        for feed in feeds:
+            groups.setdefault(one_line(feed.group or "") or "Feeds", []).append(feed)
+        for group, members in groups.items():
+            group_id = f"group:{group}"
+            self._choices[group_id] = FeedChoice("group", group=None if group == "Feeds" else group)
+            header = Text(no_wrap=True, end="")
+            header.append("▾ " + group[:60], "bold")
+            unread = sum(f.unread for f in members)
+            if unread:
+                header.append(f" {unread}")
+            if group == "Feeds" and not any(f.group for f in members):
+                # Ungrouped feeds: the header would select everything; show it as a label only.
+                options.append(Option(header, id=group_id, disabled=True))
+            else:
+                options.append(Option(header, id=group_id))
+            for feed in members:
+                feed_id = f"feed:{feed.id}"
+                self._choices[feed_id] = FeedChoice("feed", feed_id=feed.id)
+                options.append(Option(feed_label(feed), id=feed_id))
+        self.set_options(options)
+        if current is not None and current in self._choices:
+            self.highlighted = self.get_option_index(current)
+        elif self.highlighted is None:
+            self.highlighted = 0
+
+    def feed(self, feed_id: int) -> Feed | None:
+        return next((f for f in self.feeds if f.id == feed_id), None)
+
+    @property
+    def choice(self) -> FeedChoice | None:
+        option = self.highlighted_option
+        return self._choices.get(option.id) if option is not None and option.id else None
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        choice = self._choices.get(event.option.id or "")
+        if choice is not None:
+            self.post_message(self.Chosen(choice))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        choice = self._choices.get(event.option.id or "")
+        if choice is not None and choice.kind == "feed" and choice.feed_id is not None:
+            feed = self.feed(choice.feed_id)
+            # The error text of a failing feed is its tooltip and shows in the status line.
+            self.tooltip = (
+                Text(one_line(feed.last_error)) if feed is not None and feed.last_error else None
+            )

@@ -1,0 +1,143 @@
+"""Provides Reader: the article pane (header with source, time, link and tickers, then the body).
+
+The body is the stored clean text painted by `finreader.render.render_article`, which returns
+rich Text; nothing here parses markup, so feed text cannot inject styles or click actions
+(HOSTILE.md O5). Headers go through `sanitize.one_line`, the body through `for_terminal`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from finreader.models import Article
+from finreader.text.sanitize import for_terminal, one_line
+from finreader.tui.format import local_time, safe_link
+
+EMPTY_HINT = "Pick an article and press enter to read it here."
+
+
+def render_body(article: Article, *, theme: str, colors: str, show_removed: bool) -> Text:
+    """The article body as rich Text, by render.render_article when it accepts our options.
+
+    The renderer's keyword options are probed once per call with inspect so this pane keeps
+    working while render.py's signature settles (it may or may not take `colors`).
+    """
+    processed = article.processed
+    try:
+        from finreader.render import render_article
+    except ImportError:  # render.py not installed yet: plain clean text.
+        return _plain_body(article, show_removed=show_removed)
+    params = inspect.signature(render_article).parameters
+    kwargs: dict[str, Any] = {}
+    if "title" in params:
+        kwargs["title"] = None
+    if "theme" in params:
+        kwargs["theme"] = theme
+    if "show_removed" in params:
+        kwargs["show_removed"] = show_removed
+    if "colors" in params:
+        kwargs["colors"] = colors
+    body = render_article(processed, **kwargs)
+    if not isinstance(body, Text):
+        return Text(for_terminal(str(body)))
+    return body
+
+
+def _plain_body(article: Article, *, show_removed: bool) -> Text:
+    body = Text(for_terminal(article.processed.text))
+    if show_removed and article.processed.removed:
+        body.append("\n\nRemoved by the cleaner:\n", "bold")
+        for removal in article.processed.removed:
+            body.append(f"[{removal.rule}] ", "dim")
+            body.append(for_terminal(removal.text) + "\n", "strike dim")
+    return body
+
+
+def header_text(article: Article) -> Text:
+    """Title, source/author, local published time, link and tickers, each as plain text."""
+    head = Text(end="")
+    head.append(one_line(article.title) or "(untitled)", "bold")
+    head.append("\n")
+    source = one_line(article.processed.source or article.feed_title or "")
+    author = one_line(article.author or article.processed.author or "")
+    byline = " · ".join(part for part in (source, author) if part)
+    if byline:
+        head.append(byline, "italic")
+        head.append("\n")
+    head.append(local_time(article.published), "dim")
+    link = safe_link(article.link)
+    if link:
+        head.append("\n")
+        head.append(link, "underline")
+    elif article.link:
+        head.append("\n")
+        head.append("(link not http/https: " + one_line(article.link)[:120] + ")", "dim")
+    tickers = article.processed.tickers
+    if tickers:
+        head.append("\n")
+        head.append("Tickers: ", "dim")
+        head.append(" ".join(one_line(t) for t in tickers), "bold")
+    if article.summary_only:
+        head.append("\n")
+        head.append("Summary only: press f to fetch the full article.", "dim italic")
+    return head
+
+
+class Reader(VerticalScroll, can_focus=True):
+    """Shows one Article; `show(article)` paints it, `toggle_removed()` flips the removed view."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.article: Article | None = None
+        self.show_removed = False
+        self.theme_name = "dark"
+        self.color_convention = "default"
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(EMPTY_HINT), id="reader-header", markup=False)
+        yield Static(Text(""), id="reader-body", markup=False)
+
+    def show(self, article: Article | None) -> None:
+        """Paint `article` (or the empty hint) and scroll to its top."""
+        self.article = article
+        self.repaint()
+        self.scroll_home(animate=False)
+
+    def repaint(self) -> None:
+        header = self.query_one("#reader-header", Static)
+        body = self.query_one("#reader-body", Static)
+        if self.article is None:
+            header.update(Text(EMPTY_HINT))
+            body.update(Text(""))
+            return
+        header.update(header_text(self.article))
+        body.update(
+            render_body(
+                self.article,
+                theme=self.theme_name,
+                colors=self.color_convention,
+                show_removed=self.show_removed,
+            )
+        )
+
+    def toggle_removed(self) -> bool:
+        self.show_removed = not self.show_removed
+        self.repaint()
+        return self.show_removed
+
+    @property
+    def body_text(self) -> str:
+        """The plain text currently shown in the body (for tests and the copy command)."""
+        renderable = self.query_one("#reader-body", Static).content
+        return renderable.plain if isinstance(renderable, Text) else str(renderable)
+
+    @property
+    def header_plain(self) -> str:
+        renderable = self.query_one("#reader-header", Static).content
+        return renderable.plain if isinstance(renderable, Text) else str(renderable)
