@@ -39,14 +39,18 @@ def parse_opml(data: bytes) -> list[FeedConfig]:
     def walk(node: ET.Element, group: str | None) -> None:
         for outline in node.findall("outline"):
             url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
-            label = (outline.get("title") or outline.get("text") or "").strip() or None
             if url:
+                label = (outline.get("title") or outline.get("text") or "").strip() or None
+                # newsboat writes its tags as category="a,b"; the first one is the best group.
+                category = (outline.get("category") or "").split(",")[0].strip().strip("/")
                 if url.startswith(("http://", "https://")) and url not in seen:
                     seen.add(url)
-                    feeds.append(FeedConfig(url=url, title=label, group=group))
+                    feeds.append(FeedConfig(url=url, title=label, group=group or category or None))
                 walk(outline, group)
             else:
-                walk(outline, label or group)
+                # OPML requires `text`; `title` on a folder is optional and often stale.
+                folder = (outline.get("text") or outline.get("title") or "").strip()
+                walk(outline, folder or group)
 
     walk(body, None)
     return feeds
