@@ -1,0 +1,342 @@
+"""Provides the rule engine over blocks: what is boilerplate, and a record of every removal.
+
+Order matters and is fixed: the title goes first (it is metadata), then the tail rules cut the
+end-of-page zone (disclaimers, teaser lists) so that bylines inside teasers are never lifted, then
+bylines are lifted into metadata, then whole-block rules, trims inside blocks, and the structural
+heuristics (nav menus, related-headline runs, link-only blocks). The passes repeat on what is left
+until nothing changes (at most _ROUNDS), which is what makes cleaning idempotent: a trim can
+expose a block that a rule now matches, and the second call would otherwise catch it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from finreader.models import Removal
+from finreader.text.blocks import Piece, cut, strip_piece
+from finreader.text.rules import RuleSet
+
+_ROUNDS = 4
+_NON_WORD = re.compile(r"[\W_]+")
+_SITE_SUFFIX = re.compile(r"(?:\s*[|｜]\s*|\s+[-–—]\s+|\s*_\s*)([^|｜_]{1,24})$")
+_SCRAPER_TITLE = re.compile(r"^title\s*:\s*(\S.{0,300})$", re.IGNORECASE)
+_DATE_LINE = re.compile(
+    r"^(?:\S{1,20}\s+)?(?:(?:19|20)\d\d[-/.年]\s*\d{1,2}|\d{1,2}\s*[-/.月]\s*\d{1,2}|"
+    r"\d{1,2}:\d{2}|\w{3,9}\.? \d{1,2}, (?:19|20)\d\d)"
+)
+# A block ending like this is a sentence, not a headline or a menu entry.
+_SENTENCE_END = frozenset(".。!！?？\"”’'…:：;；)）」』")
+_NAV_PUNCT = re.compile(r"[。.!！?？,，;；:：、“”\"]")
+_TITLE_SCAN = 5  # blocks searched for an inferable title
+_TAIL_MIN_BEFORE = 40  # chars of article needed before a tail may cut (else drop only the block)
+
+
+@dataclass(slots=True)
+class Cleaned:
+    pieces: list[Piece]
+    removed: list[Removal] = field(default_factory=list)
+    source: str | None = None
+    author: str | None = None
+    fallback_reason: str | None = None
+
+
+def _norm(text: str) -> str:
+    return _NON_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+class _Run:
+    """One cleaning call: the pieces, the removals so far, the lifted metadata."""
+
+    def __init__(self, pieces: list[Piece], rules: RuleSet) -> None:
+        self.pieces = pieces
+        self.rules = rules
+        self.removed: list[Removal] = []
+        self.source: str | None = None
+        self.author: str | None = None
+        self.on = rules.enabled_heuristics
+
+    def drop(self, rule: str, text: str) -> None:
+        self.removed.append(Removal(rule, text))
+
+    # ---------------------------------------------------------------- title
+
+    def infer_title(self) -> str | None:
+        pieces = self.pieces
+        for piece in pieces[:_TITLE_SCAN]:
+            m = _SCRAPER_TITLE.match(piece.text)
+            if m:
+                return m.group(1).strip()
+        if not pieces:
+            return None
+        first = pieces[0].text
+        m = _SITE_SUFFIX.search(first)
+        if m and len(first) <= 200:
+            head = _norm(first[: m.start()])
+            window = pieces[1 : self.rules.heuristics.title_window]
+            if head and any(_norm(p.text) == head for p in window if len(p.text) < 2 * len(first)):
+                return first[: m.start()].strip()
+        if len(first) <= 150:
+            # A short first line directly followed (after short labels) by a byline or a date.
+            for piece in pieces[1:4]:
+                if self.byline_of(piece.text) or _DATE_LINE.match(piece.text):
+                    return first
+                if len(piece.text) > 20:
+                    break
+        return None
+
+    def drop_title(self, title: str) -> None:
+        nt = _norm(title)
+        if not nt:
+            return
+        keep: list[Piece] = []
+        window = self.rules.heuristics.title_window
+        for i, piece in enumerate(self.pieces):
+            if i < window and len(piece.text) <= 3 * len(title) + 40:
+                n = _norm(piece.text)
+                if n == nt or (
+                    n.startswith(nt) and len(n) - len(nt) <= 24 and _SITE_SUFFIX.search(piece.text)
+                ):
+                    self.drop("title", piece.text)
+                    continue
+            keep.append(piece)
+        self.pieces = keep
+
+    # ---------------------------------------------------------------- tails
+
+    def apply_tails(self) -> bool:
+        groups = self.rules.tails
+        before = 0
+        for i, piece in enumerate(self.pieces):
+            best: tuple[str, int] | None = None
+            for g in groups:
+                hit = g.find(piece.text)
+                if hit is not None and (best is None or hit[1].start() < best[1]):
+                    best = (hit[0], hit[1].start())
+            if best is None:
+                before += len(piece.text)
+                continue
+            name, start = best
+            prefix = piece.text[:start].rstrip()
+            if before + len(prefix) < _TAIL_MIN_BEFORE:
+                # Nothing of the article yet: a top-of-page notice, not the end zone.
+                self.drop(name, piece.text)
+                del self.pieces[i]
+                return True
+            tail = [piece.text[start:]] + [p.text for p in self.pieces[i + 1 :]]
+            self.drop(name, "\n\n".join(tail))
+            if prefix:
+                cut(piece, [(start, len(piece.text))])
+                strip_piece(piece)
+                self.pieces = self.pieces[: i + 1]
+            else:
+                self.pieces = self.pieces[:i]
+            return True
+        return False
+
+    # ---------------------------------------------------------------- bylines
+
+    def byline_of(self, text: str) -> tuple[str, str] | None:
+        b = self.rules.bylines
+        if len(text) > b.max_len:
+            return None
+        for pat in b.source:
+            m = pat.match(text)
+            if m and m.group(1).strip():
+                return "source", m.group(1).strip()
+        for pat in b.author:
+            m = pat.match(text)
+            if m and m.group(1).strip():
+                return "author", m.group(1).strip()
+        return None
+
+    def _lift(self, field_name: str, value: str) -> None:
+        if field_name == "source" and self.source is None:
+            self.source = value
+        elif field_name == "author" and self.author is None:
+            self.author = value
+
+    def apply_bylines(self) -> bool:
+        b = self.rules.bylines
+        keep: list[Piece] = []
+        changed = False
+        pieces = self.pieces
+        i = 0
+        while i < len(pieces):
+            piece = pieces[i]
+            text = piece.text
+            label = text.casefold().rstrip(":：") if len(text) <= 12 else ""
+            if label and i + 1 < len(pieces) and len(pieces[i + 1].text) <= 40:
+                field_name = (
+                    "author" if label in b.next_author else "source" if label in b.next_source else ""
+                )
+                if field_name:
+                    value = pieces[i + 1].text
+                    self._lift(field_name, value)
+                    self.drop("byline", f"{text}\n{value}")
+                    i += 2
+                    changed = True
+                    continue
+            found = self.byline_of(text)
+            if found is not None:
+                self._lift(*found)
+                self.drop("byline", text)
+                changed = True
+            else:
+                keep.append(piece)
+            i += 1
+        self.pieces = keep
+        return changed
+
+    # ---------------------------------------------------------------- block rules and trims
+
+    def apply_blocks(self) -> bool:
+        groups = self.rules.blocks
+        keep: list[Piece] = []
+        for piece in self.pieces:
+            for g in groups:
+                hit = g.find(piece.text)
+                if hit is not None:
+                    self.drop(hit[0], piece.text)
+                    break
+            else:
+                keep.append(piece)
+        changed = len(keep) != len(self.pieces)
+        self.pieces = keep
+        return changed
+
+    def apply_trims(self) -> bool:
+        groups = self.rules.trims
+        if not groups:
+            return False
+        keep: list[Piece] = []
+        changed = False
+        for piece in self.pieces:
+            hits: list[tuple[str, int, int]] = []
+            for g in groups:
+                hits.extend(g.finditer(piece.text))
+            if hits:
+                hits.sort(key=lambda h: (h[1], -h[2]))
+                ranges: list[tuple[int, int]] = []
+                for name, start, end in hits:
+                    if ranges and start < ranges[-1][1]:
+                        if end > ranges[-1][1]:
+                            ranges[-1] = (ranges[-1][0], end)
+                        continue
+                    ranges.append((start, end))
+                    self.drop(name, piece.text[start:end].strip())
+                cut(piece, ranges)
+                strip_piece(piece)
+                changed = True
+            if piece.text:
+                keep.append(piece)
+        self.pieces = keep
+        return changed
+
+    # ---------------------------------------------------------------- structural heuristics
+
+    def apply_link_only(self) -> bool:
+        if "link-only" not in self.on or not self.rules.heuristics.link_only:
+            return False
+        keep: list[Piece] = []
+        for piece in self.pieces:
+            if piece.links:
+                text = piece.text
+                rest = "".join(
+                    text[a:b]
+                    for a, b in zip(
+                        [0] + [e for _, e, _ in piece.links],
+                        [s for s, _, _ in piece.links] + [len(text)],
+                        strict=True,
+                    )
+                )
+                if len(_NON_WORD.sub("", rest)) <= 1:
+                    self.drop("link-only", text)
+                    continue
+            keep.append(piece)
+        changed = len(keep) != len(self.pieces)
+        self.pieces = keep
+        return changed
+
+    def _drop_runs(self, name: str, flags: list[bool], min_run: int) -> bool:
+        keep: list[Piece] = []
+        i, n = 0, len(flags)
+        changed = False
+        while i < n:
+            if flags[i]:
+                j = i
+                while j < n and flags[j]:
+                    j += 1
+                if j - i >= min_run:
+                    self.drop(name, "\n".join(p.text for p in self.pieces[i:j]))
+                    changed = True
+                else:
+                    keep.extend(self.pieces[i:j])
+                i = j
+            else:
+                keep.append(self.pieces[i])
+                i += 1
+        self.pieces = keep
+        return changed
+
+    def apply_nav_runs(self) -> bool:
+        if "nav-run" not in self.on:
+            return False
+        h = self.rules.heuristics
+        flags = [
+            len(p.text) <= h.nav_max_chars and not _NAV_PUNCT.search(p.text) for p in self.pieces
+        ]
+        return self._drop_runs("nav-run", flags, h.nav_run)
+
+    def apply_headline_runs(self) -> bool:
+        if "headline-run" not in self.on:
+            return False
+        h = self.rules.heuristics
+        flags: list[bool] = []
+        before = 0
+        for p in self.pieces:
+            text = p.text
+            flags.append(
+                before >= h.headline_after_chars
+                and h.headline_min <= len(text) <= h.headline_max
+                and text[-1] not in _SENTENCE_END
+            )
+            before += len(text)
+        return self._drop_runs("headline-run", flags, h.headline_run)
+
+    def one_round(self) -> bool:
+        changed = self.apply_tails()
+        if "byline" in self.on:
+            changed = self.apply_bylines() or changed
+        changed = self.apply_blocks() or changed
+        changed = self.apply_trims() or changed
+        changed = self.apply_link_only() or changed
+        changed = self.apply_nav_runs() or changed
+        return self.apply_headline_runs() or changed
+
+
+def clean(pieces: list[Piece], rules: RuleSet, title: str | None = None) -> Cleaned:
+    """Remove boilerplate from pieces; never returns an empty article when pieces had text."""
+    if not pieces:
+        return Cleaned([])
+    originals = [Piece(p.kind, p.text, list(p.links)) for p in pieces]
+    run = _Run(pieces, rules)
+    if "title" in run.on:
+        if title is None:
+            title = run.infer_title()
+        if title:
+            run.drop_title(title)
+    for _ in range(_ROUNDS):
+        if not run.one_round():
+            break
+    if not run.pieces:
+        first = run.removed[0].rule if run.removed else "rules"
+        return Cleaned(
+            originals,
+            fallback_reason=(
+                f"cleaning would remove all {len(originals)} blocks (first rule: {first}); "
+                "kept the original text"
+            ),
+        )
+    return Cleaned(run.pieces, run.removed, run.source, run.author)

@@ -1,0 +1,218 @@
+"""Provides HTML → blocks: paragraphs, headings, list items, quotes, table rows, preformatted.
+
+Parser chosen by measurement on the devset's HTML items (3-6 KB, this machine, one core):
+lxml `etree.fromstring(HTMLParser)` + `iterwalk` 12,000 docs/s; lxml.html.fragment_fromstring
+8,500; an lxml parser target (SAX callbacks) 11,500; selectolax/lexbor traverse 13,000 (not a clear
+win, and another dependency); stdlib html.parser 3,000. `iterwalk` is iterative, so 5,000 nested
+<div>s cannot hit RecursionError, and libxml2 recovers from broken markup.
+
+Images are dropped (alt text is rarely article text: chart titles, "photo"); script, style,
+forms, iframes, svg and other non-text elements are skipped with their content. Links become
+link spans (absolute http(s) only).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from lxml import etree
+
+from finreader.text.blocks import (
+    Piece,
+    collapse_html_ws,
+    finish,
+    safe_url,
+    scrub,
+    scrub_inline,
+)
+
+_KIND = {
+    "p": "p", "div": "p", "section": "p", "article": "p", "main": "p", "header": "p",
+    "footer": "p", "aside": "p", "nav": "p", "center": "p", "address": "p", "details": "p",
+    "summary": "p", "caption": "p", "fieldset": "p", "legend": "p", "body": "p", "html": "p",
+    "ul": "p", "ol": "p", "dl": "p", "table": "p", "thead": "p", "tbody": "p", "tfoot": "p",
+    "figure": "p", "hgroup": "p", "menu": "p",
+    "h1": "h", "h2": "h", "h3": "h", "h4": "h", "h5": "h", "h6": "h",
+    "li": "li", "dt": "li", "dd": "li",
+    "blockquote": "quote", "pre": "pre", "tr": "row",
+}  # fmt: skip
+_SKIP = frozenset(
+    "script style noscript template iframe frame frameset object embed applet svg math head "
+    "title meta link base button select option optgroup textarea input form canvas video "
+    "audio source track map area figcaption picture img dialog datalist output meter "
+    "progress param".split()
+)
+_BREAK = frozenset(("br", "hr"))
+_CELL = frozenset(("td", "th"))
+# Kinds that win over the plain paragraph when nested: a <p> inside <li> is a list item.
+_PRIORITY = ("pre", "h", "row", "li", "quote")
+_TAG = re.compile(
+    r"<(?:p|div|br|span|a|img|h[1-6]|ul|ol|li|table|tr|td|strong|em|b|i|u|blockquote|pre|"
+    r"figure|section|article|iframe|script|style|font|center|html|body|hr|sup|sub|small)"
+    r"(?:\s[^<>]*)?/?>|</(?:p|div|span|a|h[1-6]|ul|ol|li|table|tr|td|strong|em|b|i|u|"
+    r"blockquote|pre|figure|section|article|font|center|html|body)\s*>",
+    re.IGNORECASE,
+)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
+_LOCAL = threading.local()  # lxml parser objects must not be shared between threads
+
+
+def looks_like_html(raw: str) -> bool:
+    """True when raw carries HTML tags; "<汇港通讯>" or "a < b" are not tags."""
+    return _TAG.search(raw, 0, 20000) is not None
+
+
+def _parser() -> etree.HTMLParser:
+    parser: etree.HTMLParser | None = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = etree.HTMLParser(
+            remove_comments=True, remove_pis=True, no_network=True, collect_ids=False
+        )
+        _LOCAL.parser = parser
+    return parser
+
+
+class _Builder:
+    """Accumulates inline text into pieces as the walk opens and closes block elements."""
+
+    __slots__ = ("base_url", "counts", "hrefs", "link", "pieces", "segs")
+
+    def __init__(self, base_url: str | None) -> None:
+        self.base_url = base_url
+        self.pieces: list[Piece] = []
+        self.segs: list[tuple[str, int]] = []  # (text, link index or -1)
+        self.hrefs: list[str | None] = []
+        self.link = -1
+        self.counts = {k: 0 for k in _PRIORITY}
+
+    def kind(self) -> str:
+        for k in _PRIORITY:
+            if self.counts[k]:
+                return k
+        return "p"
+
+    def add(self, text: str) -> None:
+        self.segs.append((text, self.link))
+
+    def flush(self) -> None:
+        segs = self.segs
+        if not segs:
+            return
+        self.segs = []
+        kind = self.kind()
+        if kind == "pre":
+            self._flush_pre(segs)
+            return
+        parts: list[str] = []
+        ranges: dict[int, tuple[int, int]] = {}
+        pos = 0
+        space = True  # drop leading whitespace
+        for raw, link in segs:
+            text = collapse_html_ws(scrub_inline(raw))
+            if space and text.startswith(" "):
+                text = text[1:]
+            if not text:
+                continue
+            if link >= 0:
+                s = pos + len(text) - len(text.lstrip(" "))
+                e = pos + len(text.rstrip(" "))
+                if e > s:
+                    cur = ranges.get(link)
+                    ranges[link] = (min(cur[0], s), max(cur[1], e)) if cur else (s, e)
+            parts.append(text)
+            pos += len(text)
+            space = text.endswith(" ")
+        links = []
+        for index, (s, e) in ranges.items():
+            url = self.hrefs[index]
+            if url is not None:
+                links.append((s, e, url))
+        links.sort()
+        piece = Piece(kind, "".join(parts), links)
+        finish(piece)
+        if piece.text:
+            self.pieces.append(piece)
+
+    def _flush_pre(self, segs: list[tuple[str, int]]) -> None:
+        # Preformatted text keeps its lines; each line is one block so that the output text
+        # (blocks joined by blank lines) parses back to the same blocks.
+        text = scrub("".join(s for s, _ in segs))
+        for line in text.split("\n"):
+            piece = Piece("pre", line.replace("\t", "    "))
+            finish(piece)
+            if piece.text:
+                self.pieces.append(piece)
+
+
+def html_to_pieces(html: str, base_url: str | None = None) -> list[Piece]:
+    """Blocks of an HTML fragment or page, in document order."""
+    html = scrub(html)
+    html = _XML_DECL.sub("", html, count=1)
+    if not html.strip():
+        return []
+    try:
+        root = etree.fromstring(html, _parser())
+    except (etree.LxmlError, ValueError):
+        root = None
+    if root is None:
+        return []
+    b = _Builder(base_url)
+    walker = etree.iterwalk(root, events=("start", "end"))
+    counts = b.counts
+    row_depth = 0
+    for event, el in walker:
+        tag = el.tag
+        if not isinstance(tag, str):  # comment, PI, entity left by recovery
+            if event == "end" and el.tail:
+                b.add(el.tail)
+            continue
+        if event == "start":
+            if tag in _SKIP:
+                walker.skip_subtree()
+                continue
+            kind = _KIND.get(tag)
+            if kind is not None:
+                if row_depth and kind != "row":
+                    b.add(" ")
+                else:
+                    b.flush()
+                    if kind in counts:
+                        counts[kind] += 1
+                    if kind == "row":
+                        row_depth += 1
+            elif tag in _CELL:
+                if row_depth and any(s.strip() for s, _ in b.segs):
+                    b.add(" | ")
+            elif tag in _BREAK:
+                if row_depth:
+                    b.add(" ")
+                else:
+                    b.flush()
+            elif tag == "a":
+                b.hrefs.append(safe_url(el.get("href"), base_url))
+                b.link = len(b.hrefs) - 1
+            if el.text:
+                b.add(el.text)
+        else:
+            if tag in _SKIP:
+                pass
+            else:
+                kind = _KIND.get(tag)
+                if kind is not None:
+                    if row_depth and kind != "row":
+                        b.add(" ")
+                    else:
+                        b.flush()
+                        if kind in counts and counts[kind]:
+                            counts[kind] -= 1
+                        if kind == "row":
+                            row_depth -= 1
+                elif tag == "a":
+                    b.link = -1
+                elif tag in _CELL:
+                    b.add(" ")
+            if el.tail:
+                b.add(el.tail)
+    b.flush()
+    return b.pieces

@@ -1,0 +1,67 @@
+"""Provides plain text → blocks, for feed items and page captures that carry no markup.
+
+Scraped page text puts one element per line: a heading directly above its paragraph, nav items
+one per line, so every line is a block. Two exceptions join a line to the one above: a line
+indented with ASCII spaces (a quote chip or a hard-wrapped continuation in a scraped cell) and a
+line starting in lower case, when the line above does not end a sentence. Lines keep their inner
+spacing (a capture's "回    回收" stays as found). Markdown from page-capture tools is understood:
+"#" headings, "*"/"-" bullets, ">" quotes, [text](url) links, and ![images](...) dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from finreader.text.blocks import Piece, finish, scrub
+
+_HEADING = re.compile(r"^#{1,6}[ \t]")
+_BULLET = re.compile(r"^(?:[*+•\-])[ \t]")
+_QUOTE = re.compile(r"^>[ \t]?")
+# A line ending like this closes a sentence, so the next line is a new block.
+# Hard-wrapped and scraped continuation lines follow a long line; a short line above (a heading,
+# a label) is its own block even when the next line starts in lower case ("iPhone ...").
+_JOIN_MIN = 40
+_CLOSED = frozenset(".!?。！？:：;；\"”’)）…」』]】")
+
+
+def _kind(stripped: str) -> str:
+    if _HEADING.match(stripped):
+        return "h"
+    if _BULLET.match(stripped):
+        return "li"
+    if _QUOTE.match(stripped):
+        return "quote"
+    return "p"
+
+
+def text_to_pieces(text: str, base_url: str | None = None) -> list[Piece]:
+    """Blocks of plain text, in order."""
+    text = scrub(text)
+    pieces: list[Piece] = []
+    prev_blank = True
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not stripped:
+            prev_blank = True
+            continue
+        kind = _kind(stripped)
+        if (
+            not prev_blank
+            and pieces
+            and kind == "p"
+            and pieces[-1].kind == "p"
+            and len(pieces[-1].text) >= _JOIN_MIN
+            and pieces[-1].text[-1:] not in _CLOSED
+            and (line[:1] in (" ", "\t") or "a" <= stripped[0] <= "z")
+        ):
+            last = pieces[-1]
+            last.text = f"{last.text} {stripped}"
+        else:
+            pieces.append(Piece(kind, stripped))
+        prev_blank = False
+    out: list[Piece] = []
+    for piece in pieces:
+        finish(piece, base_url)
+        if piece.text:
+            out.append(piece)
+    return out

@@ -1,0 +1,275 @@
+"""Provides the boilerplate rule set: loading data/rules.toml, validating user rules, compiling.
+
+Rules live in a data file so that a rule change is a data change with a version, not a code
+edit. Rules of one action that share an anchor and a length cap are compiled into ONE
+alternation (`(r1)|(r2)|...`), so a block costs one regex call per group instead of one per rule:
+about 40 built-in rules fall into ~12 groups. Short-block groups (max_len) are skipped outright for
+long paragraphs, which is where most characters are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+# Bump when the cleaning code changes behaviour; the data file's hash covers rule edits.
+CODE_REVISION = "1"
+
+ACTIONS = ("block", "tail", "trim")
+ANCHORS = ("any", "start", "full")
+# Structural steps in clean.py that can be switched off by name like any rule.
+HEURISTICS = ("title", "byline", "nav-run", "headline-run", "link-only")
+_USER_KEYS = frozenset({"name", "match", "regex", "action", "anchor", "max_len", "why"})
+_NO_LIMIT = sys.maxsize
+
+
+class RuleError(ValueError):
+    """A rule that cannot be used; the message names the rule and what is wrong."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    action: str
+    pattern: str
+    anchor: str = "any"
+    max_len: int | None = None
+    builtin: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Heuristics:
+    nav_run: int = 4
+    nav_max_chars: int = 12
+    headline_run: int = 3
+    headline_min: int = 20
+    headline_max: int = 160
+    headline_after_chars: int = 150
+    link_only: bool = True
+    title_window: int = 120
+
+
+class RuleGroup:
+    """Rules of one action, anchor and length cap, compiled into one alternation."""
+
+    __slots__ = ("_call", "_finditer", "_gids", "anchor", "max_len", "names")
+
+    def __init__(self, rules: list[Rule], anchor: str, max_len: int) -> None:
+        parts: list[str] = []
+        gids: list[int] = []
+        next_gid = 1
+        for rule in rules:
+            gids.append(next_gid)
+            inner = re.compile(rule.pattern, re.IGNORECASE).groups
+            parts.append(f"({rule.pattern})")
+            next_gid += 1 + inner
+        regex = re.compile("|".join(parts), re.IGNORECASE | re.DOTALL)
+        self.names = tuple(r.name for r in rules)
+        self._gids = tuple(gids)
+        self.anchor = anchor
+        self.max_len = max_len
+        self._call = {"any": regex.search, "start": regex.match, "full": regex.fullmatch}[anchor]
+        self._finditer = regex.finditer
+
+    def find(self, text: str) -> tuple[str, re.Match[str]] | None:
+        """The first rule that matches text (respecting anchor and length), with its match."""
+        if len(text) > self.max_len:
+            return None
+        m = self._call(text)
+        if m is None:
+            return None
+        return self._name_of(m), m
+
+    def finditer(self, text: str) -> list[tuple[str, int, int]]:
+        """All non-overlapping matches as (rule, start, end); for trims."""
+        if len(text) > self.max_len:
+            return []
+        return [(self._name_of(m), m.start(), m.end()) for m in self._finditer(text)]
+
+    def _name_of(self, m: re.Match[str]) -> str:
+        for name, gid in zip(self.names, self._gids, strict=True):
+            if m.start(gid) != -1:
+                return name
+        return self.names[0]  # unreachable: one wrapper group always took part
+
+
+@dataclass(frozen=True, slots=True)
+class Bylines:
+    max_len: int
+    source: tuple[re.Pattern[str], ...]
+    author: tuple[re.Pattern[str], ...]
+    next_author: frozenset[str]
+    next_source: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    tails: tuple[RuleGroup, ...]
+    blocks: tuple[RuleGroup, ...]
+    trims: tuple[RuleGroup, ...]
+    bylines: Bylines
+    heuristics: Heuristics
+    enabled_heuristics: frozenset[str]
+    names: tuple[str, ...]
+    version: str
+
+
+def _data_bytes() -> bytes:
+    return (resources.files("finreader") / "data" / "rules.toml").read_bytes()
+
+
+_DATA = _data_bytes()
+RULES_VERSION = f"{CODE_REVISION}+{hashlib.sha256(_DATA).hexdigest()[:10]}"
+
+
+def _builtin_rules(doc: dict[str, Any]) -> list[Rule]:
+    rules: list[Rule] = []
+    for raw in doc.get("rule", []):
+        name = str(raw["name"])
+        pattern = str(raw["regex"]) if "regex" in raw else re.escape(str(raw["match"]))
+        rules.append(
+            Rule(
+                name=name,
+                action=str(raw["action"]),
+                pattern=pattern,
+                anchor=str(raw.get("anchor", "any")),
+                max_len=int(raw["max_len"]) if "max_len" in raw else None,
+            )
+        )
+    return rules
+
+
+def _user_rule(raw: object, index: int) -> Rule:
+    """Validate one user rule from the config; raise RuleError naming it."""
+    if not isinstance(raw, dict):
+        raise RuleError(f"rule #{index + 1}: expected a table with name, match or regex, action")
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise RuleError(f"rule #{index + 1}: missing 'name' (a short text naming the rule)")
+    label = f"rule {name!r}"
+    unknown = sorted(set(raw) - _USER_KEYS)
+    if unknown:
+        raise RuleError(f"{label}: unknown key(s) {', '.join(unknown)}")
+    has_match, has_regex = "match" in raw, "regex" in raw
+    if has_match == has_regex:
+        raise RuleError(f"{label}: give exactly one of 'match' (literal text) or 'regex'")
+    action = raw.get("action", "block")
+    if action not in ACTIONS:
+        raise RuleError(f"{label}: action must be one of {', '.join(ACTIONS)}, not {action!r}")
+    anchor = raw.get("anchor", "any")
+    if anchor not in ANCHORS:
+        raise RuleError(f"{label}: anchor must be one of {', '.join(ANCHORS)}, not {anchor!r}")
+    max_len = raw.get("max_len")
+    if max_len is not None and (
+        not isinstance(max_len, int) or isinstance(max_len, bool) or max_len <= 0
+    ):
+        raise RuleError(f"{label}: max_len must be a positive whole number")
+    value = raw["match"] if has_match else raw["regex"]
+    if not isinstance(value, str) or not value:
+        raise RuleError(f"{label}: {'match' if has_match else 'regex'} must be non-empty text")
+    pattern = re.escape(value) if has_match else value
+    try:
+        compiled = re.compile(pattern, re.IGNORECASE | re.DOTALL)
+    except re.error as exc:
+        raise RuleError(f"{label}: invalid regex: {exc}") from None
+    if compiled.search("") is not None:
+        raise RuleError(f"{label}: regex matches empty text, so it would remove everything")
+    return Rule(
+        name=name,
+        action=str(action),
+        pattern=pattern,
+        anchor=str(anchor),
+        max_len=max_len,
+        builtin=False,
+    )
+
+
+def _groups(rules: list[Rule], action: str) -> tuple[RuleGroup, ...]:
+    """Group built-ins by (anchor, max_len); user rules stay alone (their regexes may use
+    numbered back-references, which combining would renumber)."""
+    keyed: dict[tuple[str, int], list[Rule]] = {}
+    groups: list[RuleGroup] = []
+    for rule in rules:
+        if rule.action != action:
+            continue
+        cap = rule.max_len if rule.max_len is not None else _NO_LIMIT
+        if rule.builtin:
+            keyed.setdefault((rule.anchor, cap), []).append(rule)
+        else:
+            groups.append(RuleGroup([rule], rule.anchor, cap))
+    built = [RuleGroup(rs, anchor, cap) for (anchor, cap), rs in keyed.items()]
+    # Built-ins first (stable order of the data file), then user rules.
+    return (*built, *groups)
+
+
+def _bylines(doc: dict[str, Any]) -> Bylines:
+    b = doc.get("byline", {})
+    flags = re.IGNORECASE
+    return Bylines(
+        max_len=int(b.get("max_len", 80)),
+        source=tuple(re.compile(p, flags) for p in b.get("source", [])),
+        author=tuple(re.compile(p, flags) for p in b.get("author", [])),
+        next_author=frozenset(s.casefold() for s in b.get("next_author", [])),
+        next_source=frozenset(s.casefold() for s in b.get("next_source", [])),
+    )
+
+
+def _build(user_rules: list[dict[str, object]] | None, disabled: list[str] | None) -> RuleSet:
+    doc = tomllib.loads(_DATA.decode("utf-8"))
+    builtins = _builtin_rules(doc)
+    known = {r.name for r in builtins} | set(HEURISTICS)
+    off = set(disabled or [])
+    for name in sorted(off):
+        if name not in known:
+            raise RuleError(f"rule {name!r}: cannot disable it, there is no built-in rule by that name")
+    users = [_user_rule(raw, i) for i, raw in enumerate(user_rules or [])]
+    seen: set[str] = set()
+    for rule in users:
+        if rule.name in known or rule.name in seen:
+            raise RuleError(f"rule {rule.name!r}: the name is already used by another rule")
+        seen.add(rule.name)
+    rules = [r for r in builtins if r.name not in off] + users
+    h = doc.get("heuristics", {})
+    heur = Heuristics(**{k: v for k, v in h.items() if k in Heuristics.__dataclass_fields__})
+    version = RULES_VERSION
+    if users or off:
+        extra = json.dumps([user_rules or [], sorted(off)], sort_keys=True, default=str)
+        version += "-u" + hashlib.sha256(extra.encode("utf-8")).hexdigest()[:8]
+    return RuleSet(
+        tails=_groups(rules, "tail"),
+        blocks=_groups(rules, "block"),
+        trims=_groups(rules, "trim"),
+        bylines=_bylines(doc),
+        heuristics=heur,
+        enabled_heuristics=frozenset(set(HEURISTICS) - off),
+        names=tuple(r.name for r in rules),
+        version=version,
+    )
+
+
+_CACHE: dict[str, RuleSet] = {}
+_CACHE_MAX = 64  # distinct per-feed rule lists; each set is ~100 KB of compiled regexes
+
+
+def compile_rules(
+    user_rules: list[dict[str, object]] | None = None, disabled: list[str] | None = None
+) -> RuleSet:
+    """Built-in rules plus user rules, minus disabled built-ins; cached by content."""
+    try:
+        key = json.dumps([user_rules or [], sorted(disabled or [])], sort_keys=True, default=repr)
+    except (TypeError, ValueError):
+        return _build(user_rules, disabled)
+    hit = _CACHE.get(key)
+    if hit is not None:
+        return hit
+    ruleset = _build(user_rules, disabled)
+    if len(_CACHE) >= _CACHE_MAX:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = ruleset
+    return ruleset
