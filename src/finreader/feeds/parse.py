@@ -54,6 +54,7 @@ _ALTERNATE = re.compile(
 )
 _HREF = re.compile(r"""href=["']([^"']{1,500})["']""", re.IGNORECASE)
 _NUL = re.compile("\x00")
+_ROOT_NAME = re.compile(rb"<(?![?!])(?:[A-Za-z][\w.-]*:)?([A-Za-z][\w.-]*)")
 _ABSOLUTE_HTTP = re.compile(
     r"https?://[A-Za-z0-9._~%!$&'()*+,;=:\[\]-]+(?:[/?#][^\s\x00]*)?\Z", re.I
 )
@@ -199,7 +200,11 @@ def _is_html_type(content_type: object) -> bool:
 # -- fastfeedparser -------------------------------------------------------------------------------
 
 
-def _fast_entries(result: Mapping[str, Any], builder: _Builder) -> None:
+def _fast_entries(result: Mapping[str, Any], builder: _Builder, *, atom: bool) -> None:
+    """Entries from fastfeedparser. Its dict does not say where content came from: in RSS it
+    copies <description> into content when there is no content:encoded (still a summary); in
+    Atom, content is always <content> (it makes a description from short content, so equality
+    proves nothing there)."""
     for entry in result.get("entries") or []:
         content_list = entry.get("content") or []
         description = entry.get("description")
@@ -207,9 +212,7 @@ def _fast_entries(result: Mapping[str, Any], builder: _Builder) -> None:
         if first is not None and first.get("value"):
             content = first.get("value")
             is_html = _is_html_type(first.get("type"))
-            # fastfeedparser copies an RSS <description> into content when there is no
-            # content:encoded; the copy is still only a summary.
-            summary_only = content == description
+            summary_only = not atom and content == description
         else:
             content, is_html, summary_only = description or "", True, bool(description)
         link = entry.get("link")
@@ -229,6 +232,11 @@ def _fast_entries(result: Mapping[str, Any], builder: _Builder) -> None:
             content_is_html=is_html,
             summary_only=summary_only,
         )
+
+
+def _is_atom(data: bytes) -> bool:
+    root = _ROOT_NAME.search(data, 0, 4096)
+    return root is not None and root.group(1) == b"feed"
 
 
 def _parse_fast(data: bytes) -> Mapping[str, Any]:
@@ -386,7 +394,7 @@ def parse_feed(body: bytes, *, url: str, headers: Mapping[str, str] | None = Non
     fast_count = len(fast.get("entries") or []) if fast is not None else -1
     if fast is not None and fast_count >= expected:
         builder.scrub = False
-        _fast_entries(fast, builder)
+        _fast_entries(fast, builder, atom=_is_atom(data))
         meta: Mapping[str, Any] = fast.get("feed") or {}
         parser = "fast"
     else:
@@ -409,7 +417,7 @@ def parse_feed(body: bytes, *, url: str, headers: Mapping[str, str] | None = Non
                 notes.append(f"ill-formed XML ({reason})" if reason else "ill-formed XML")
         elif fast is not None:
             builder.scrub = False
-            _fast_entries(fast, builder)
+            _fast_entries(fast, builder, atom=_is_atom(data))
             meta = fast.get("feed") or {}
             parser = "fast"
             if fast_count < expected:
