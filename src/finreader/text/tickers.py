@@ -1,10 +1,499 @@
-"""Provides ticker and company-name recognition (placeholder until the recogniser lands)."""
+"""Provides ticker and company-name recognition for clean article text (English and Chinese).
+
+Three steps, each one pass over the text:
+1. One combined regex finds every explicit notation ("META.US", "(NYSE:GS)", "$TSLA", "NVDA.O",
+   "腾讯控股(00700)", "SH600519", "7203.T" ...) plus bare all-caps words, which become tickers only
+   with evidence (in parentheses and known, "TSM stock", right after the company's name, or
+   already confirmed by an explicit notation in the same article).
+2. One Aho-Corasick pass over the company directory finds names and aliases. Aliases that are also
+   ordinary words ("Apple", "Block", "苹果") link only when the article gives evidence: an explicit
+   ticker, an unambiguous alias, a corporate word next to a mention, or another company named
+   right beside it. Evidence for one mention counts for the whole article (one sense per text).
+3. A name written right before an explicit ticker ("Loblaw (L.TO)", "华虹半导体(01347)") links to
+   that ticker even when the directory does not know it; an explicit ticker always wins over the
+   directory's default for the name next to it.
+
+Canonical symbols are SYMBOL.MARKET (see shared/devset/FORMAT.md): HK codes as four digits
+(0700.HK), A-shares as six digits with .SH/.SZ/.BJ, US class shares as BRK.B.US.
+"""
 
 from __future__ import annotations
 
-from finreader.models import Span
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from finreader.models import COMPANY, TICKER, Span
+from finreader.text.directory import Directory, NameHit, default_directory
+from finreader.text.wordlists import str_list, str_map, ticker_words
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    regex: re.Pattern[str]
+    exchanges: dict[str, str]
+    suffixes: dict[str, str]
+    numeric_markets: frozenset[str]
+    stop: frozenset[str]
+    indexes: frozenset[str]
+    followers: tuple[str, ...]
+    code_not_stock: tuple[str, ...]
+    en_after: frozenset[str]
+    en_before: tuple[str, ...]
+    zh_after: tuple[str, ...]
+    zh_before: tuple[str, ...]
+    window_zh: int
+    window_en: int
+    zh_prefixes: tuple[str, ...]
+    en_name_stop: frozenset[str]
+    en_suffixes: frozenset[str]
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    words = ticker_words()
+    tk = words["tickers"]
+    co = words["companies"]
+    exchanges = str_map(tk, "exchanges")
+    suffixes = str_map(tk, "suffixes")
+    exch = _alternation(list(exchanges))
+    suf = _alternation(list(suffixes))
+    followers = str_list(tk, "bare_symbol_followers")
+    pattern = (
+        # "NASDAQ: NVDA", "(NYSE:GS)", "LSE: BP.", "TSX: SHOP", "HKEX: 700"
+        rf"(?<![A-Za-z])(?P<exch>{exch})\s?[:：]\s?"
+        r"(?P<pre>[A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2}(?![A-Za-z]))?|\d{1,6})(?![A-Za-z0-9])"
+        # Futu style "US.AAPL", "HK.00700"
+        r"|(?<![A-Za-z0-9.])(?P<fmkt>US|HK|SH|SZ)\.(?P<fsym>[A-Z][A-Z0-9]{0,5}|\d{4,6})"
+        r"(?![A-Za-z0-9.])"
+        # suffix style "META.US", "NVDA.O", "BRK.B.US", "0700.HK", "600519.SS", "7203.T"
+        r"|(?<![A-Za-z0-9.$])(?P<ssym>[A-Z][A-Z0-9&]{0,5}(?:\.[A-C])?|\d{1,6}[A-Z]?)"
+        rf"\.(?P<smkt>{suf})(?![A-Za-z0-9])"
+        # US class shares "BRK.B"
+        r"|(?<![A-Za-z0-9.$])(?P<cls>[A-Z]{2,4}\.[A-C])(?![A-Za-z0-9]|\.[A-Za-z0-9])"
+        # cashtag "$TSLA"
+        r"|(?<![A-Za-z0-9$])\$(?P<cash>[A-Z]{1,5}(?:\.[A-C])?)(?![A-Za-z0-9])"
+        # "SH600519", "sz000001", "HK00700"
+        r"|(?<![A-Za-z0-9])(?P<cmkt>SH|SZ|BJ|HK|sh|sz|bj|hk)(?P<csym>\d{4,6})(?!\d)"
+        # "(00700)", "(600519)", "（2330）": decided by digits and the name before it
+        r"|[(（]\s?(?P<pnum>\d{4,6})\s?[)）]"
+        # "股票代码：600519"
+        r"|(?:代码|代號|代号)[:：]?\s?(?P<code>\d{6})(?!\d)"
+        # bare all-caps word: a ticker only with evidence (resolved in Python)
+        r"|(?<![A-Za-z0-9$.&/\-])(?P<bare>[A-Z][A-Z0-9]{0,4})"
+        r"(?![A-Za-z0-9&]|\.[A-Za-z0-9]|-[A-Za-z])"
+    )
+    return _Rules(
+        regex=re.compile(pattern),
+        exchanges=exchanges,
+        suffixes=suffixes,
+        numeric_markets=frozenset(str_list(tk, "numeric_markets")),
+        stop=frozenset(w.upper() for w in str_list(tk, "stop_words")),
+        indexes=frozenset(str_list(tk, "index_symbols")),
+        followers=tuple(" " + f for f in followers),
+        code_not_stock=tuple(str_list(tk, "code_not_stock_suffixes")),
+        en_after=frozenset(str_list(co, "en_after")),
+        en_before=tuple(w + " " for w in str_list(co, "en_before")),
+        zh_after=tuple(sorted(str_list(co, "zh_after"), key=len, reverse=True)),
+        zh_before=tuple(str_list(co, "zh_before")),
+        window_zh=int(co.get("co_mention_window_zh", 6)),
+        window_en=int(co.get("co_mention_window_en", 16)),
+        zh_prefixes=tuple(sorted(str_list(co, "zh_name_prefixes"), key=len, reverse=True)),
+        en_name_stop=frozenset(str_list(co, "en_name_stop")),
+        en_suffixes=frozenset(str_list(co, "en_name_suffixes")),
+    )
+
+
+# A-share code prefixes by exchange (Shanghai main board and STAR, Shenzhen main board and
+# ChiNext, Beijing); a six-digit number outside these is not a stock code.
+_A_SHARE_PREFIXES = (
+    ("600", "SH"),
+    ("601", "SH"),
+    ("603", "SH"),
+    ("605", "SH"),
+    ("688", "SH"),
+    ("689", "SH"),
+    ("900", "SH"),
+    ("000", "SZ"),
+    ("001", "SZ"),
+    ("002", "SZ"),
+    ("003", "SZ"),
+    ("300", "SZ"),
+    ("301", "SZ"),
+    ("200", "SZ"),
+    ("43", "BJ"),
+    ("83", "BJ"),
+    ("87", "BJ"),
+    ("88", "BJ"),
+    ("92", "BJ"),
+)
+
+
+def _a_share(code: str) -> str | None:
+    if len(code) != 6 or not code.isdigit():
+        return None
+    for prefix, market in _A_SHARE_PREFIXES:
+        if code.startswith(prefix):
+            return f"{code}.{market}"
+    return None
+
+
+def _canonical(symbol: str, market: str, rules: _Rules) -> str | None:
+    """SYMBOL.MARKET, or None when the symbol cannot be on that market."""
+    if market in rules.numeric_markets:
+        if market == "HK":
+            if not symbol.isdigit() or len(symbol) > 5:
+                return None
+            value = int(symbol)
+            return f"{value:04d}.HK" if value > 0 else None
+        if market in ("SH", "SZ", "BJ"):
+            return f"{symbol}.{market}" if len(symbol) == 6 and symbol.isdigit() else None
+        if market == "T":
+            ok = len(symbol) == 4 and symbol[:3].isdigit() and symbol[3].isalnum()
+            return f"{symbol}.T" if ok else None
+        if market == "TW":
+            return f"{symbol}.TW" if symbol.isdigit() and 4 <= len(symbol) <= 6 else None
+        if market == "KS":
+            return f"{symbol}.KS" if symbol.isdigit() and len(symbol) == 6 else None
+        return None
+    if not symbol[:1].isalpha() or symbol in rules.indexes:
+        return None
+    return f"{symbol}.{market}"
+
+
+@dataclass(slots=True)
+class _Tick:
+    start: int
+    end: int
+    symbol: str
+    anchor: int  # where the notation begins, before any "(" (name-adjacency is measured here)
+
+
+@dataclass(slots=True)
+class _Hit:
+    hit: NameHit
+    symbol: str
+    linked: bool = False  # linked to an adjacent explicit ticker
+    keep: bool = True
+
+
+@dataclass(slots=True)
+class _State:
+    text: str
+    rules: _Rules
+    directory: Directory
+    ticks: list[_Tick] = field(default_factory=list)
+    bare: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+def _name_end(text: str, anchor: int) -> int:
+    """Where a name before a notation ends: skip spaces and one opening parenthesis."""
+    i = anchor
+    while i > 0 and text[i - 1] == " ":
+        i -= 1
+    if i > 0 and text[i - 1] in "(（":
+        i -= 1
+        while i > 0 and text[i - 1] == " ":
+            i -= 1
+    return i
+
+
+def _explicit(state: _State) -> None:
+    text, rules, directory = state.text, state.rules, state.directory
+    for m in rules.regex.finditer(text):
+        kind = m.lastgroup
+        symbol: str | None = None
+        start, end = m.start(), m.end()
+        if kind == "pre":
+            exch = m.group("exch")
+            raw = m.group("pre")
+            market = rules.exchanges[exch]
+            if exch == "TSE" and not raw.isdigit():
+                market = "TO"
+            if market == "SH" and raw.isdigit() and not raw.startswith(("6", "9")):
+                market = "SZ"
+            symbol = _canonical(raw, market, rules)
+        elif kind == "fsym":
+            symbol = _canonical(m.group("fsym"), m.group("fmkt"), rules)
+        elif kind == "smkt":
+            symbol = _canonical(m.group("ssym"), rules.suffixes[m.group("smkt")], rules)
+        elif kind == "cls":
+            raw = m.group("cls")
+            if raw[:-2] not in rules.stop:
+                symbol = f"{raw}.US"
+        elif kind == "cash":
+            raw = m.group("cash")
+            if raw.split(".")[0] not in rules.stop and raw not in rules.indexes:
+                symbol = f"{raw}.US"
+        elif kind == "csym":
+            symbol = _canonical(m.group("csym"), m.group("cmkt").upper(), rules)
+        elif kind == "pnum":
+            start, end = m.span("pnum")
+            symbol = _paren_code(text, m.start(), m.group("pnum"), rules, directory)
+            if symbol is not None:
+                state.ticks.append(_Tick(start, end, symbol, m.start()))
+            continue
+        elif kind == "code":
+            start, end = m.span("code")
+            symbol = _a_share(m.group("code"))
+        elif kind == "bare":
+            state.bare.append((start, end, m.group("bare")))
+            continue
+        if symbol is not None:
+            state.ticks.append(_Tick(start, end, symbol, start))
+
+
+def _paren_code(
+    text: str, open_at: int, code: str, rules: _Rules, directory: Directory
+) -> str | None:
+    """A bare number in parentheses is a stock code only right after a name: five digits with a
+    leading zero are Hong Kong, six digits with an A-share prefix are Shanghai/Shenzhen/Beijing,
+    four digits are looked up in the directory (a bare "(2025)" is a year)."""
+    i = _name_end(text, open_at + 1)
+    if i == 0:
+        return None
+    before = text[i - 1]
+    if not (before.isalpha() or before == "W"):
+        return None
+    if len(code) == 5:
+        return f"{code[1:]}.HK" if code[0] == "0" else None
+    if len(code) == 6:
+        if text[max(0, i - 3) : i].endswith(rules.code_not_stock):
+            return None
+        return _a_share(code)
+    if code[0] == "0":
+        return f"{code}.HK"
+    for market in ("HK", "TW", "T"):
+        if directory.has(f"{code}.{market}"):
+            return f"{code}.{market}"
+    return None
+
+
+def _bare_tickers(state: _State, hits: list[_Hit]) -> None:
+    """Bare all-caps words that the article gives evidence for."""
+    text, rules, directory = state.text, state.rules, state.directory
+    confirmed = {t.symbol for t in state.ticks}
+    hit_by_end = {h.hit.end: h for h in hits if h.keep}
+    pending: list[tuple[int, int, str]] = []
+    for start, end, word in state.bare:
+        if word in rules.stop or word in rules.indexes:
+            continue
+        symbol = f"{word}.US"
+        known = word in directory.us_bases
+        evidence = False
+        if known:
+            # "( AAPL )", "(MSFT)"
+            lo = start - 1 if start > 0 and text[start - 1] == " " else start
+            hi = end + 1 if end < len(text) and text[end] == " " else end
+            if lo > 0 and hi < len(text) and text[lo - 1] in "(（" and text[hi] in ")）":
+                evidence = len(word) > 1
+            elif text.startswith(rules.followers, end):
+                evidence = True
+        # "PayPal PYPL", "Arista Networks ANET": the symbol right after its company's name
+        named = hit_by_end.get(start - 1) if start > 0 and text[start - 1] == " " else None
+        if named is not None and (known or word == named.symbol.split(".")[0]):
+            evidence = True
+            named.symbol, named.linked = symbol, True
+        if evidence:
+            state.ticks.append(_Tick(start, end, symbol, start))
+            confirmed.add(symbol)
+        else:
+            pending.append((start, end, word))
+    for start, end, word in pending:
+        if f"{word}.US" in confirmed:
+            state.ticks.append(_Tick(start, end, f"{word}.US", start))
+
+
+_GAP = re.compile(
+    r"(?:[’']s|-[A-Z]{1,2}|,?\s[A-Z][A-Za-z]*\.?|集团|控股|股份|公司|-W|-SW)*\s?[’']?s?"
+)
+
+
+def _link_adjacent(state: _State, hits: list[_Hit]) -> set[int]:
+    """Names right before an explicit ticker link to it; returns the ticks so named."""
+    named: set[int] = set()
+    if not hits:
+        return named
+    order = sorted(range(len(hits)), key=lambda k: hits[k].hit.end)
+    ends = [hits[k].hit.end for k in order]
+    for idx, tick in enumerate(state.ticks):
+        name_end = _name_end(state.text, tick.anchor)
+        # the closest name ending at most 30 characters before the notation, with only corporate
+        # suffixes, class tags or a possessive between ("Nvidia Corp's (NASDAQ:NVDA)")
+        pos = bisect_right(ends, name_end)
+        if pos == 0 or name_end - ends[pos - 1] > 30:
+            continue
+        best = hits[order[pos - 1]]
+        if _GAP.fullmatch(state.text, best.hit.end, name_end) is not None:
+            best.symbol, best.linked = tick.symbol, True
+            named.add(idx)
+    return named
+
+
+def _has_context(text: str, hit: NameHit, rules: _Rules) -> bool:
+    """A corporate word right next to one mention of an ambiguous alias."""
+    start, end = hit.start, hit.end
+    if hit.alias[0].isascii():
+        tail = text[end : end + 40]
+        if tail.startswith(("’s", "'s")):
+            return True
+        words = tail.split(None, 2)[:2]
+        if any(w.rstrip(",.;:") in rules.en_after for w in words):
+            return True
+        head = text[max(0, start - 24) : start]
+        return head.endswith(rules.en_before)
+    if text.startswith(rules.zh_after, end):
+        return True
+    return text[max(0, start - 5) : start].endswith(rules.zh_before)
+
+
+def _resolve_ambiguous(state: _State, hits: list[_Hit]) -> None:
+    """Keep ambiguous aliases only for symbols the article otherwise shows it means."""
+    if not any(h.hit.ambiguous for h in hits):
+        return
+    text, rules = state.text, state.rules
+    evident = {t.symbol for t in state.ticks}
+    evident.update(h.symbol for h in hits if h.linked or not h.hit.ambiguous)
+    firm = [h for h in hits if h.linked or not h.hit.ambiguous]
+    for h in hits:
+        if h.symbol in evident or not h.hit.ambiguous:
+            continue
+        if _has_context(text, h.hit, rules):
+            evident.add(h.symbol)
+            continue
+        window = rules.window_en if h.hit.alias[0].isascii() else rules.window_zh
+        for other in firm:
+            if other.symbol != h.symbol and (
+                0 <= h.hit.start - other.hit.end <= window
+                or 0 <= other.hit.start - h.hit.end <= window
+            ):
+                evident.add(h.symbol)
+                break
+    for h in hits:
+        if h.hit.ambiguous and not h.linked and h.symbol not in evident:
+            h.keep = False
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+_EN_WORD = re.compile(r"([A-Za-z0-9][A-Za-z0-9&.'’\-]*)$")
+_CONNECTORS = frozenset({"of", "&", "de", "du", "la", "von", "van"})
+_CLASS_TAG = re.compile(r"-[A-Z]{1,2}$")
+
+
+def _guess_name(text: str, end: int, rules: _Rules) -> tuple[int, int] | None:
+    """The company name written right before a notation ("Loblaw (L.TO)", "华虹半导体(01347)")."""
+    if end <= 0:
+        return None
+    tag = _CLASS_TAG.search(text, max(0, end - 3), end)
+    if tag is not None and tag.start() > 0 and text[tag.start() - 1] != " ":
+        end = tag.start()
+    for poss in ("’s", "'s"):
+        if text.startswith(poss, end - 2):
+            end -= 2
+    if end <= 0:
+        return None
+    if _is_cjk(text[end - 1]):
+        i = end
+        while i > 0 and end - i < 12 and _is_cjk(text[i - 1]):
+            i -= 1
+        run = text[i:end]
+        cut = run.rfind("的")
+        if cut >= 0:
+            i += cut + 1
+            run = run[cut + 1 :]
+        for _ in range(3):
+            for prefix in rules.zh_prefixes:
+                if run.startswith(prefix) and len(run) - len(prefix) >= 2:
+                    i += len(prefix)
+                    run = run[len(prefix) :]
+                    break
+            else:
+                break
+        return (i, end) if 2 <= len(run) <= 8 else None
+    words: list[tuple[int, int, str]] = []
+    pos = end
+    while len(words) < 7 and pos > 0:
+        m = _EN_WORD.search(text, max(0, pos - 40), pos)
+        if m is None:
+            break
+        word = m.group(1)
+        if not (word[0].isupper() or word[0].isdigit() and words or word in _CONNECTORS):
+            break
+        words.append((m.start(), m.end(), word))
+        sep = m.start()
+        if sep > 0 and text[sep - 1] == " ":
+            pos = sep - 1
+            if pos > 0 and text[pos - 1] == "," and word.rstrip(".") in rules.en_suffixes:
+                pos -= 1
+        else:
+            break
+    words.reverse()
+    while words and (words[0][2] in rules.en_name_stop or words[0][2] in _CONNECTORS):
+        words.pop(0)
+    while words and words[-1][2] in _CONNECTORS:
+        words.pop()
+    if not words:
+        return None
+    return words[0][0], words[-1][1]
 
 
 def find_tickers(text: str) -> list[Span]:
-    """Ticker spans (kind "ticker") and company-name spans (kind "company") in clean text."""
-    return []
+    """Ticker spans (kind "ticker") and company-name spans (kind "company") in clean text,
+    sorted by position, never overlapping."""
+    if not text:
+        return []
+    rules = _rules()
+    directory = default_directory()
+    state = _State(text, rules, directory)
+    _explicit(state)
+    taken = [(t.start, t.end) for t in state.ticks]
+    hits = [_Hit(h, h.symbols[0]) for h in directory.find_names(text) if not _overlaps(h, taken)]
+    _bare_tickers(state, hits)
+    named = _link_adjacent(state, hits)
+    _resolve_ambiguous(state, hits)
+    spans: list[Span] = [Span(t.start, t.end, TICKER, t.symbol) for t in state.ticks]
+    tick_ranges = [(t.start, t.end) for t in state.ticks]
+    for h in hits:
+        if h.keep and not _overlaps(h.hit, tick_ranges):
+            spans.append(Span(h.hit.start, h.hit.end, COMPANY, h.symbol))
+    company_ranges = [(s.start, s.end) for s in spans if s.kind == COMPANY]
+    for idx, tick in enumerate(state.ticks):
+        if idx in named or not _after_name(text, tick.anchor):
+            continue
+        guess = _guess_name(text, _name_end(text, tick.anchor), rules)
+        if guess is None:
+            continue
+        g0, g1 = guess
+        if _overlaps_any(g0, g1, company_ranges) or _overlaps_any(g0, g1, tick_ranges):
+            continue
+        spans.append(Span(g0, g1, COMPANY, tick.symbol))
+        company_ranges.append((g0, g1))
+    spans.sort(key=lambda s: (s.start, s.end))
+    return spans
+
+
+def _after_name(text: str, anchor: int) -> bool:
+    """A notation directly attached to a name ("Meta(META.US)", "Tencent 0700.HK")."""
+    i = _name_end(text, anchor)
+    return i > 0 and (text[i - 1].isalpha() or text[i - 1] in "’'")
+
+
+def _overlaps(hit: NameHit, ranges: list[tuple[int, int]]) -> bool:
+    return _overlaps_any(hit.start, hit.end, ranges)
+
+
+def _overlaps_any(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
+    """Whether [start, end) overlaps any range; ranges are few (tickers in one article), and a
+    sorted scan with an early exit keeps this linear in practice."""
+    for s, e in ranges:
+        if s < end and start < e:
+            return True
+    return False

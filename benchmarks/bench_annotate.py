@@ -1,0 +1,186 @@
+"""Scores and times ticker, company and figure recognition on the shared devset.
+
+Usage: .venv/bin/python benchmarks/bench_annotate.py [--devset DIR] [--process] [--repeat N]
+
+For each case it runs find_tickers and find_figures on the gold clean_text (and, with --process,
+on the text finreader.text.process.process makes of the raw input) and prints per-case and
+micro-averaged totals:
+  tickers    precision/recall of the set of canonical symbols of ticker spans vs gold `tickers`
+  figures    precision/recall of figure surface strings as a multiset vs gold `figures`
+  companies  recall of gold (name, ticker): a company span with that ticker whose text contains
+             the name or is contained in it
+Then the time per call of both functions together, per devset article and per 3 KB slice (the
+size of a typical feed item), on one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from finreader.models import COMPANY, FIGURE, TICKER
+from finreader.text.figures import find_figures
+from finreader.text.tickers import find_tickers
+
+DEVSET = Path(__file__).resolve().parents[1].parent / "shared" / "devset"
+
+
+@dataclass
+class Score:
+    tick_tp: int = 0
+    tick_fp: int = 0
+    tick_fn: int = 0
+    fig_tp: int = 0
+    fig_fp: int = 0
+    fig_fn: int = 0
+    comp_hit: int = 0
+    comp_total: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, other: Score) -> None:
+        for name in ("tick_tp", "tick_fp", "tick_fn", "fig_tp", "fig_fp", "fig_fn"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.comp_hit += other.comp_hit
+        self.comp_total += other.comp_total
+
+    @staticmethod
+    def _ratio(num: int, den: int) -> float:
+        return num / den if den else 1.0
+
+    @property
+    def tick_p(self) -> float:
+        return self._ratio(self.tick_tp, self.tick_tp + self.tick_fp)
+
+    @property
+    def tick_r(self) -> float:
+        return self._ratio(self.tick_tp, self.tick_tp + self.tick_fn)
+
+    @property
+    def fig_p(self) -> float:
+        return self._ratio(self.fig_tp, self.fig_tp + self.fig_fp)
+
+    @property
+    def fig_r(self) -> float:
+        return self._ratio(self.fig_tp, self.fig_tp + self.fig_fn)
+
+    @property
+    def comp_r(self) -> float:
+        return self._ratio(self.comp_hit, self.comp_total)
+
+
+def score_text(text: str, gold: dict[str, object]) -> Score:
+    """Score one text against one gold.json."""
+    score = Score()
+    spans = find_tickers(text)
+    got = {s.value for s in spans if s.kind == TICKER and s.value}
+    want = set(gold.get("tickers", []))  # type: ignore[arg-type]
+    score.tick_tp = len(got & want)
+    score.tick_fp = len(got - want)
+    score.tick_fn = len(want - got)
+    if got - want:
+        score.notes.append(f"extra tickers {sorted(got - want)}")
+    if want - got:
+        score.notes.append(f"missed tickers {sorted(want - got)}")
+    figs = Counter(text[s.start : s.end] for s in find_figures(text) if s.kind == FIGURE)
+    gold_figs = Counter(gold.get("figures", []))  # type: ignore[arg-type]
+    score.fig_tp = sum((figs & gold_figs).values())
+    score.fig_fp = sum((figs - gold_figs).values())
+    score.fig_fn = sum((gold_figs - figs).values())
+    if figs - gold_figs:
+        score.notes.append(f"extra figures {sorted((figs - gold_figs).elements())}")
+    if gold_figs - figs:
+        score.notes.append(f"missed figures {sorted((gold_figs - figs).elements())}")
+    companies = [(text[s.start : s.end].lower(), s.value) for s in spans if s.kind == COMPANY]
+    for item in gold.get("companies", []):  # type: ignore[attr-defined]
+        name, symbol = item["name"].lower(), item["ticker"]
+        score.comp_total += 1
+        if any(v == symbol and (name in t or t in name) for t, v in companies):
+            score.comp_hit += 1
+        else:
+            score.notes.append(f"missed company {item['name']} {symbol}")
+    return score
+
+
+def cases(devset: Path) -> list[Path]:
+    return sorted(p for p in devset.iterdir() if (p / "gold.json").is_file())
+
+
+def processed_text(case: Path) -> str:
+    """The clean text the cleaning pipeline makes of the raw input (same call the CLI uses)."""
+    from finreader.text.process import process
+
+    raw = next(case.glob("input.*"))
+    article = process(raw.read_text(encoding="utf-8"), is_html=raw.suffix == ".html")
+    return article.text
+
+
+def evaluate(devset: Path, use_process: bool = False) -> tuple[Score, list[tuple[str, Score]]]:
+    total = Score()
+    rows: list[tuple[str, Score]] = []
+    for case in cases(devset):
+        gold = json.loads((case / "gold.json").read_text(encoding="utf-8"))
+        text = processed_text(case) if use_process else gold["clean_text"]
+        score = score_text(text, gold)
+        total.add(score)
+        rows.append((case.name, score))
+    return total, rows
+
+
+def _time_per_call(texts: list[str], repeat: int) -> float:
+    start = time.perf_counter()
+    for _ in range(repeat):
+        for t in texts:
+            find_tickers(t)
+            find_figures(t)
+    return (time.perf_counter() - start) / (repeat * len(texts))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devset", type=Path, default=DEVSET)
+    parser.add_argument("--process", action="store_true", help="score process(input) text too")
+    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("-v", "--verbose", action="store_true", help="print misses per case")
+    args = parser.parse_args(argv)
+    modes = [False, True] if args.process else [False]
+    for use_process in modes:
+        label = "process(input)" if use_process else "gold clean_text"
+        total, rows = evaluate(args.devset, use_process)
+        print(f"\n== {label}")
+        print(f"{'case':42} {'tick P':>6} {'tick R':>6} {'fig P':>6} {'fig R':>6} {'comp R':>6}")
+        for name, s in rows:
+            print(
+                f"{name:42} {s.tick_p:6.2f} {s.tick_r:6.2f} {s.fig_p:6.2f} {s.fig_r:6.2f} "
+                f"{s.comp_r:6.2f}"
+            )
+            if args.verbose:
+                for note in s.notes:
+                    print(f"    {note}")
+        print(
+            f"{'TOTAL (micro)':42} {total.tick_p:6.3f} {total.tick_r:6.3f} {total.fig_p:6.3f} "
+            f"{total.fig_r:6.3f} {total.comp_r:6.3f}"
+        )
+    texts = [
+        json.loads((c / "gold.json").read_text(encoding="utf-8"))["clean_text"]
+        for c in cases(args.devset)
+    ]
+    find_tickers("warm up NVDA.US")
+    per_article = _time_per_call(texts, args.repeat)
+    joined = "\n\n".join(texts)
+    slices = [joined[i : i + 3000] for i in range(0, len(joined) - 3000, 3000)]
+    per_item = _time_per_call(slices, args.repeat)
+    print(
+        f"\nannotate (tickers + figures): {per_article * 1e6:.0f} µs per devset article "
+        f"(avg {sum(map(len, texts)) / len(texts):.0f} chars), {per_item * 1e6:.0f} µs per "
+        f"3,000-char item, one core"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
