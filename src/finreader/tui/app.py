@@ -16,18 +16,18 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.timer import Timer
-from textual.worker import Worker, WorkerState
 
 from finreader.models import FeedResult, PollSummary
 from finreader.text.sanitize import one_line
 from finreader.tui.bindings import APP_KEYS, MAIN_KEYS, keymap_from_settings, make_bindings
+from finreader.tui.errors import ReportsWorkerErrors
 from finreader.tui.messages import ArticlesArrived, FeedPolled, RefreshFinished, RefreshStarted
 from finreader.tui.screens.help import HelpScreen
 from finreader.tui.screens.main import MainScreen
@@ -45,7 +45,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class FinReaderApp(App[None]):
+class FinReaderApp(ReportsWorkerErrors, App[None]):
     """The finreader TUI. `library` is the core façade; `clock` fixes 'now' for tests."""
 
     CSS_PATH = Path(__file__).with_name("finreader.tcss")
@@ -227,24 +227,6 @@ class FinReaderApp(App[None]):
             return
         main.reload_feeds()
         main.reload_articles()
-
-    # -- errors -------------------------------------------------------------------------------------------
-    @on(Worker.StateChanged)
-    def _worker_failed(self, event: Worker.StateChanged) -> None:
-        """Every worker runs with exit_on_error=False; its error becomes a notification here."""
-        worker = event.worker
-        if event.state == WorkerState.ERROR:
-            error = worker.error
-            what = worker.description or worker.name or "background task"
-            self.notify(
-                one_line(f"{what} failed: {type(error).__name__}: {error}")[:400],
-                title="Error",
-                severity="error",
-                timeout=8,
-                markup=False,
-            )
-        if event.state in (WorkerState.ERROR, WorkerState.CANCELLED) and worker.group == "refresh":
-            self.refreshing = False
 
 
 def run_app(library: Library) -> None:

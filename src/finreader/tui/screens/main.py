@@ -24,6 +24,7 @@ from textual.widgets import Footer
 from finreader.models import ArticleRow
 from finreader.text.sanitize import one_line
 from finreader.tui.bindings import MAIN_KEYS, make_bindings
+from finreader.tui.errors import ReportsWorkerErrors
 from finreader.tui.format import safe_link
 from finreader.tui.messages import ArticleLoaded, FeedsLoaded
 from finreader.tui.screens.prompt import PromptScreen
@@ -54,7 +55,7 @@ class UnreadFound(Message):
         self.index = index
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ReportsWorkerErrors, Screen[None]):
     """The three-pane reader."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(make_bindings(MAIN_KEYS))

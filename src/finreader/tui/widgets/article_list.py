@@ -16,6 +16,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events, work
+from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -24,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from finreader.models import ArticleRow
+from finreader.tui.errors import ReportsWorkerErrors
 from finreader.tui.format import row_text
 from finreader.tui.messages import PageLoaded
 
@@ -41,7 +43,7 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class ArticleList(ScrollView, can_focus=True):
+class ArticleList(ReportsWorkerErrors, ScrollView, can_focus=True, inherit_bindings=False):
     """The article list of one query, newest first, read lazily from the library."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -55,6 +57,13 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--age",
         "article-list--placeholder",
     }
+
+    # Up/down/page keys come from the screen (one keymap for every pane); only the list's own
+    # jumps are bound here.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("home,g", "first", "First", show=False, id="list_first"),
+        Binding("end,G", "last", "Last", show=False, id="list_last"),
+    ]
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
 
@@ -147,6 +156,8 @@ class ArticleList(ScrollView, can_focus=True):
             for stale in old_pages:
                 self._pages.discard(stale)
             self._set_count(message.count)
+        # LRUCache.set keeps an existing key's old value, so drop the stale page first.
+        self._pages.discard(page)
         self._pages[page] = message.rows
         self._lines.clear()
         first_load = not self.loaded

@@ -96,7 +96,7 @@ class FeedList(OptionList):
             self.post_message(self.Chosen(choice))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        event.stop()
+        # Not stopped: the screen also shows the feed's error text in the status line.
         choice = self._choices.get(event.option.id or "")
         if choice is not None and choice.kind == "feed" and choice.feed_id is not None:
             feed = self.feed(choice.feed_id)

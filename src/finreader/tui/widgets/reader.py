@@ -66,7 +66,7 @@ def header_text(article: Article) -> Text:
     head.append("\n")
     source = one_line(article.processed.source or article.feed_title or "")
     author = one_line(article.author or article.processed.author or "")
-    byline = " · ".join(part for part in (source, author) if part)
+    byline = " · ".join(dict.fromkeys(part for part in (source, author) if part))
     if byline:
         head.append(byline, "italic")
         head.append("\n")
