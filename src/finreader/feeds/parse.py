@@ -1,17 +1,21 @@
 """Provides parse_feed: feed bytes to a ParsedFeed, fast on good feeds, robust on broken ones.
 
-Parser choice, measured with benchmarks/bench_parse.py on this machine (see its output for the
-current figures): a generated 50-item finance feed (about 150 KB) takes about PARSE_FAST_MS ms
-with fastfeedparser (lxml) and about PARSE_FP_MS ms with feedparser (sanitiser off; about 88 ms
-with it on, per the issue), so feedparser at 500 feeds would cost tens of seconds of CPU while
-the fast path costs well under one. On the peer corpora (feedparser/, newsboat/, reader/, 2,000+
-files) fastfeedparser alone returns a feed for CORPUS_FAST files and feedparser for CORPUS_FP.
-So: fastfeedparser first; feedparser (always on a BytesIO, never a str or URL, HOSTILE.md O6)
-when the fast parser raises or finds fewer items than the document has item tags (lxml's
-recovery drops items of a truncated document where feedparser's loose parser keeps them);
-JSON Feed by its own small mapper. The feedparser sanitiser stays off: content is never shown
-as HTML, the text pipeline turns it into plain text, and the sanitiser is 3/4 of feedparser's
-cost.
+Parser choice, measured with benchmarks/bench_parse.py here (2 cores; 40 generated 50-item
+finance feeds of about 177 KB; the peers' corpora feedparser/ + newsboat/ + reader/, 2,137 files):
+
+    parser                      ms/feed   corpus files read as a feed
+    fastfeedparser               0.7-0.9  1,534 (and one KeyError escapes, on a JSON file)
+    feedparser (sanitiser on)    63-66    1,587
+    feedparser (sanitiser off)   44-47    1,587
+    parse_feed (this module)     2.6-2.8  1,590
+
+feedparser at 500 feeds would be about 32 s of CPU; this path is about 1.4 s, spread over both
+cores by the caller's process pool. So fastfeedparser goes first, and feedparser (always on a
+BytesIO, never a str or URL, HOSTILE.md O6) runs when the fast parser raises, finds fewer items
+than the document has item tags (lxml's recovery drops items where feedparser's loose parser
+keeps them), or finds neither items nor a title (XHTML and dc:title feed titles). JSON Feed has
+its own small mapper. The sanitiser stays off: content is never shown as HTML, the text
+pipeline turns it into plain text, and the sanitiser is a third of feedparser's cost.
 
 Before either parser: the body is decoded (feeds/encoding.py) and repaired (feeds/xmlprep.py:
 DOCTYPE and control characters removed, bad references fixed), so entity bombs, XXE and
@@ -392,7 +396,10 @@ def parse_feed(body: bytes, *, url: str, headers: Mapping[str, str] | None = Non
         fast_error = f"{type(exc).__name__}: {exc}"
 
     fast_count = len(fast.get("entries") or []) if fast is not None else -1
-    if fast is not None and fast_count >= expected:
+    fast_title = bool(fast is not None and (fast.get("feed") or {}).get("title"))
+    # An item-less document without a title may be one the fast parser misreads (an XHTML
+    # or dc:title); feedparser costs little on a document that small.
+    if fast is not None and fast_count >= expected and (fast_count > 0 or fast_title):
         builder.scrub = False
         _fast_entries(fast, builder, atom=_is_atom(data))
         meta: Mapping[str, Any] = fast.get("feed") or {}
@@ -404,7 +411,11 @@ def parse_feed(body: bytes, *, url: str, headers: Mapping[str, str] | None = Non
             slow = None
             fast_error = fast_error or f"{type(exc).__name__}: {exc}"
         slow_count = len(slow.get("entries") or []) if slow is not None else -1
-        if slow is not None and slow_count > fast_count:
+        slow_title = bool(slow is not None and (slow.get("feed") or {}).get("title"))
+        slow_wins = slow_count > fast_count or (
+            slow_count == fast_count and slow_title > fast_title
+        )
+        if slow is not None and slow_wins:
             if not slow.get("version") and not slow_count:
                 if _HTML_HEAD.search(data[:4096]):
                     raise _not_a_feed(decoded.text[:65536])
