@@ -218,6 +218,20 @@ class BookmarkUpdated(Message):
         self.bookmark_id = bookmark_id
 
 
+class BookmarkTable(DataTable[Text]):
+    """The bookmark list; tells the screen when its width changes so the columns can follow."""
+
+    class Resized(Message):
+        """The table is now `width` cells wide (inside its border)."""
+
+        def __init__(self, width: int) -> None:
+            super().__init__()
+            self.width = width
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.post_message(self.Resized(self.content_region.width))
+
+
 @dataclass(slots=True)
 class _View:
     """What the table shows now: rows in order, by id."""
@@ -255,7 +269,7 @@ class BookmarksScreen(Screen[None]):
         yield Static(Text("Bookmarks"), id="bookmarks-status", markup=False)
         yield Input(placeholder="filter: words  #tag  $TICKER", id="bookmarks-filter")
         with Horizontal(id="bookmarks-panes"):
-            yield DataTable(id="bookmarks-table", cursor_type="row", zebra_stripes=True)
+            yield BookmarkTable(id="bookmarks-table", cursor_type="row", zebra_stripes=True)
             with Vertical(id="bookmarks-side"):
                 yield Static(Text(""), id="bookmark-meta", markup=False)
                 yield Reader(id="bookmark-reader")
@@ -263,8 +277,8 @@ class BookmarksScreen(Screen[None]):
         yield Footer()
 
     @property
-    def table(self) -> DataTable[Text]:
-        return self.query_one("#bookmarks-table", DataTable)
+    def table(self) -> BookmarkTable:
+        return self.query_one("#bookmarks-table", BookmarkTable)
 
     @property
     def reader(self) -> Reader:
@@ -292,7 +306,13 @@ class BookmarksScreen(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout(event.size.width)
-        self._fill_table()
+
+    @on(BookmarkTable.Resized)
+    def _table_resized(self, event: BookmarkTable.Resized) -> None:
+        if [c.width for c in self.table.columns.values()] != [
+            width for _k, _l, width in plan_columns(event.width)
+        ]:
+            self._fill_table()
 
     def _layout(self, width: int) -> None:
         self.narrow = width < NARROW_BELOW
@@ -356,7 +376,7 @@ class BookmarksScreen(Screen[None]):
             select = self._selected_id()
         old_row = table.cursor_row
         table.clear(columns=True)
-        columns = plan_columns(table.size.width or self.app.size.width)
+        columns = plan_columns(table.content_region.width or self.app.size.width)
         for key, label, width in columns:
             table.add_column(Text(label), width=width, key=key)
         target = 0
@@ -445,11 +465,10 @@ class BookmarksScreen(Screen[None]):
         self.table.focus()
 
     def _set_reading(self, reading: bool) -> None:
-        """Open or close the snapshot pane; the table's columns follow its new width."""
+        """Open or close the snapshot pane (the table's columns follow its new width)."""
         if reading != self.reading:
             self.reading = reading
             self.set_class(reading, "-reading")
-            self.call_after_refresh(self._fill_table)
 
     def _target(self) -> Bookmark | None:
         """The bookmark a command acts on: the open one while the reader has focus, else the
