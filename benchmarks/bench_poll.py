@@ -1,0 +1,245 @@
+"""Time `finreader poll` against `newsboat -x reload` on the same generated feeds.
+
+Generates N finance feeds (benchmarks/genfeeds.py, 50 items each), serves them from loopback
+HTTP servers on 127.0.0.1 ... 127.0.0.50 (so per-host limits behave as with real publishers)
+with a fixed latency per request and ETag/Last-Modified on every feed, then runs in one go:
+
+- finreader: first poll and second poll (all 304), `finreader poll --json` as a subprocess with
+  FINREADER_CONFIG_DIR / FINREADER_DATA_DIR in a temp dir and every feed in finreader.toml;
+- newsboat: `newsboat -x reload` with a urls file, `reload-threads 16` in a config given with
+  -C and a cache file given with -c, first and second reload.
+
+Wall time and peak memory (RSS summed over the process and its children, sampled every 10 ms)
+are printed as a table.
+
+    python benchmarks/bench_poll.py [--feeds 500] [--latency 0.05] [--hosts 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from email.utils import formatdate
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from genfeeds import generate  # noqa: E402
+from tests.helpers.feedserver import FeedServer  # noqa: E402
+
+NEWSBOAT = "/usr/bin/newsboat"
+# A run that takes longer than this is stopped: the benchmark must end.
+RUN_TIMEOUT = 600.0
+
+
+@dataclass(slots=True)
+class Run:
+    tool: str
+    poll: str
+    seconds: float
+    peak_mb: float
+    returncode: int
+    requests: int
+    conditional: int
+    note: str = ""
+
+
+def _tree_rss(proc: psutil.Process) -> int:
+    total = 0
+    try:
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    for p in procs:
+        with contextlib.suppress(psutil.Error):
+            total += p.memory_info().rss
+    return total
+
+
+def measure(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int, str, str]:
+    """Run cmd; wall seconds, peak summed RSS in MB, return code, stdout, stderr."""
+    out_path = cwd / "stdout.txt"
+    err_path = cwd / "stderr.txt"
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        started = time.perf_counter()
+        popen = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=err)
+        proc = psutil.Process(popen.pid)
+        peak = 0
+        while popen.poll() is None:
+            peak = max(peak, _tree_rss(proc))
+            if time.perf_counter() - started > RUN_TIMEOUT:
+                popen.kill()
+                break
+            time.sleep(0.01)
+        popen.wait()
+        seconds = time.perf_counter() - started
+    stdout = out_path.read_text("utf-8", errors="replace")
+    stderr = err_path.read_text("utf-8", errors="replace")
+    return seconds, peak / 1024 / 1024, popen.returncode, stdout, stderr
+
+
+class Servers:
+    """One FeedServer per loopback host name; feed i lives on host i % hosts."""
+
+    def __init__(self, hosts: int) -> None:
+        self.servers = [FeedServer(f"127.0.0.{n + 1}") for n in range(hosts)]
+
+    def __enter__(self) -> Servers:
+        for server in self.servers:
+            server.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for server in self.servers:
+            server.stop()
+
+    def publish(self, paths: list[Path], latency: float) -> list[str]:
+        urls: list[str] = []
+        stamp = formatdate(1_772_438_400, usegmt=True)  # fixed: 2026-03-02 08:00 GMT
+        for index, path in enumerate(paths):
+            server = self.servers[index % len(self.servers)]
+            route = f"/{path.name}"
+            ctype = "application/atom+xml" if path.suffix == ".atom" else "application/rss+xml"
+            server.add(
+                route,
+                path.read_bytes(),
+                content_type=f"{ctype}; charset=utf-8",
+                etag=f'"bench-{index}"',
+                last_modified=stamp,
+                delay=latency,
+            )
+            urls.append(server.url(route))
+        return urls
+
+    def counts(self) -> tuple[int, int]:
+        total = sum(len(s.requests) for s in self.servers)
+        conditional = sum(
+            1
+            for s in self.servers
+            for _, _, headers in s.requests
+            if "if-none-match" in headers or "if-modified-since" in headers
+        )
+        return total, conditional
+
+    def reset(self) -> None:
+        for server in self.servers:
+            server.requests.clear()
+
+
+def _finreader_cmd() -> list[str]:
+    exe = Path(sys.executable).with_name("finreader")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "finreader"]
+
+
+def run_finreader(urls: list[str], work: Path, servers: Servers) -> list[Run]:
+    config = work / "finreader-config"
+    data = work / "finreader-data"
+    config.mkdir()
+    data.mkdir()
+    lines = ["[settings]", "refresh_minutes = 30", ""]
+    for url in urls:
+        lines += ["[[feeds]]", f'url = "{url}"', ""]
+    (config / "finreader.toml").write_text("\n".join(lines), "utf-8")
+    env = {
+        **os.environ,
+        "FINREADER_CONFIG_DIR": str(config),
+        "FINREADER_DATA_DIR": str(data),
+        "NO_COLOR": "1",
+    }
+    runs: list[Run] = []
+    for label in ("first", "second (304)"):
+        servers.reset()
+        seconds, peak, code, stdout, stderr = measure(
+            [*_finreader_cmd(), "poll", "--json"], env, work
+        )
+        total, conditional = servers.counts()
+        note = ""
+        try:
+            summary = json.loads(stdout.strip().splitlines()[-1])
+            note = (
+                f"new={summary.get('new')} not_modified={summary.get('not_modified')} "
+                f"errors={summary.get('errors')} own={summary.get('seconds')}s"
+            )
+        except (ValueError, IndexError):
+            note = "no JSON: " + (stderr.strip().splitlines() or ["?"])[-1][:80]
+        runs.append(Run("finreader", label, seconds, peak, code, total, conditional, note))
+    return runs
+
+
+def run_newsboat(urls: list[str], work: Path, servers: Servers) -> list[Run]:
+    home = work / "newsboat-home"
+    home.mkdir()
+    (home / "urls").write_text("\n".join(urls) + "\n", "utf-8")
+    (home / "config").write_text("reload-threads 16\n", "utf-8")
+    env = {**os.environ, "HOME": str(home), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    cmd = [
+        NEWSBOAT,
+        "-x",
+        "reload",
+        "-u",
+        str(home / "urls"),
+        "-C",
+        str(home / "config"),
+        "-c",
+        str(home / "cache.db"),
+    ]
+    runs: list[Run] = []
+    for label in ("first", "second (304)"):
+        servers.reset()
+        seconds, peak, code, _, stderr = measure(cmd, env, work)
+        total, conditional = servers.counts()
+        note = stderr.strip().splitlines()[-1][:80] if code and stderr.strip() else ""
+        runs.append(Run("newsboat", label, seconds, peak, code, total, conditional, note))
+    return runs
+
+
+def print_table(runs: list[Run], feeds: int, latency: float) -> None:
+    print(f"\n{feeds} feeds x 50 items, {latency * 1000:.0f} ms latency, 50 loopback hosts")
+    print(
+        f"{'tool':<10}{'poll':<14}{'wall s':>8}{'peak MB':>9}{'rc':>4}{'reqs':>6}{'cond':>6}  note"
+    )
+    for r in runs:
+        print(
+            f"{r.tool:<10}{r.poll:<14}{r.seconds:>8.2f}{r.peak_mb:>9.1f}{r.returncode:>4}"
+            f"{r.requests:>6}{r.conditional:>6}  {r.note}"
+        )
+    by = {(r.tool, r.poll): r for r in runs}
+    for poll in ("first", "second (304)"):
+        f, n = by.get(("finreader", poll)), by.get(("newsboat", poll))
+        if f and n and f.seconds > 0:
+            print(f"{poll:<14} finreader is {n.seconds / f.seconds:.1f}x faster than newsboat")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=500)
+    parser.add_argument("--latency", type=float, default=0.05, help="seconds per request")
+    parser.add_argument("--hosts", type=int, default=50, help="loopback host names (max 254)")
+    parser.add_argument("--skip-newsboat", action="store_true")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="finreader-bench-"))
+    try:
+        paths = generate(work / "feeds", args.feeds)
+        with Servers(min(254, max(1, args.hosts))) as servers:
+            urls = servers.publish(paths, args.latency)
+            runs = run_finreader(urls, work, servers)
+            if not args.skip_newsboat and Path(NEWSBOAT).exists():
+                runs += run_newsboat(urls, work, servers)
+        print_table(runs, args.feeds, args.latency)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
