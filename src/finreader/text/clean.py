@@ -50,12 +50,28 @@ class _Run:
     """One cleaning call: the pieces, the removals so far, the lifted metadata."""
 
     def __init__(self, pieces: list[Piece], rules: RuleSet) -> None:
-        self.pieces = pieces
+        self.pieces = list(pieces)
         self.rules = rules
         self.removed: list[Removal] = []
         self.source: str | None = None
         self.author: str | None = None
         self.on = rules.enabled_heuristics
+        # Text each piece had when a pass last found nothing in it (rules look at text only),
+        # so later rounds re-check only pieces a trim changed. Identity: unchanged text keeps
+        # its object. Pieces stay alive in `originals`, so ids are not reused.
+        self.seen_tails: dict[int, str] = {}
+        self.seen_blocks: dict[int, str] = {}
+        self.seen_trims: dict[int, str] = {}
+        self.scans: dict[int, tuple[str, set[int]]] = {}
+
+    def present(self, piece: Piece) -> set[int]:
+        """Groups whose needles occur in the piece (one scan per distinct text)."""
+        cached = self.scans.get(id(piece))
+        if cached is not None and cached[0] is piece.text:
+            return cached[1]
+        found = self.rules.scanner.present(piece.text)
+        self.scans[id(piece)] = (piece.text, found)
+        return found
 
     def drop(self, rule: str, text: str) -> None:
         self.removed.append(Removal(rule, text))
@@ -108,10 +124,20 @@ class _Run:
     def apply_tails(self) -> bool:
         groups = self.rules.tails
         before = 0
+        seen = self.seen_tails
         for i, piece in enumerate(self.pieces):
+            if seen.get(id(piece)) is piece.text:
+                before += len(piece.text)
+                continue
+            seen[id(piece)] = piece.text
             best: tuple[str, int] | None = None
+            text = piece.text
+            n = len(text)
+            present = self.present(piece)
             for g in groups:
-                hit = g.find(piece.text)
+                if n > g.max_len or (g.needles is not None and g.key not in present):
+                    continue
+                hit = g.find(text)
                 if hit is not None and (best is None or hit[1].start() < best[1]):
                     best = (hit[0], hit[1].start())
             if best is None:
@@ -194,9 +220,19 @@ class _Run:
     def apply_blocks(self) -> bool:
         groups = self.rules.blocks
         keep: list[Piece] = []
+        seen = self.seen_blocks
         for piece in self.pieces:
+            if seen.get(id(piece)) is piece.text:
+                keep.append(piece)
+                continue
+            seen[id(piece)] = piece.text
+            text = piece.text
+            n = len(text)
+            present = self.present(piece)
             for g in groups:
-                hit = g.find(piece.text)
+                if n > g.max_len or (g.needles is not None and g.key not in present):
+                    continue
+                hit = g.find(text)
                 if hit is not None:
                     self.drop(hit[0], piece.text)
                     break
@@ -212,10 +248,19 @@ class _Run:
             return False
         keep: list[Piece] = []
         changed = False
+        seen = self.seen_trims
         for piece in self.pieces:
+            if seen.get(id(piece)) is piece.text:
+                keep.append(piece)
+                continue
             hits: list[tuple[str, int, int]] = []
+            text = piece.text
+            n = len(text)
+            present = self.present(piece)
             for g in groups:
-                hits.extend(g.finditer(piece.text))
+                if n > g.max_len or (g.needles is not None and g.key not in present):
+                    continue
+                hits.extend(g.finditer(text))
             if hits:
                 hits.sort(key=lambda h: (h[1], -h[2]))
                 ranges: list[tuple[int, int]] = []
@@ -229,6 +274,7 @@ class _Run:
                 cut(piece, ranges)
                 strip_piece(piece)
                 changed = True
+            seen[id(piece)] = piece.text
             if piece.text:
                 keep.append(piece)
         self.pieces = keep

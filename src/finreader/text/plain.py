@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from finreader.text.blocks import Piece, finish, scrub
+from finreader.text.blocks import Piece, finish
 
 _HEADING = re.compile(r"^#{1,6}[ \t]")
 _BULLET = re.compile(r"^(?:[*+•\-])[ \t]")
@@ -36,10 +36,12 @@ def _kind(stripped: str) -> str:
 
 def text_to_pieces(text: str, base_url: str | None = None) -> list[Piece]:
     """Blocks of plain text, in order."""
-    text = scrub(text)
+    if "\xa0" in text:
+        text = text.replace("\xa0", " ")
     pieces: list[Piece] = []
     prev_blank = True
-    for line in text.split("\n"):
+    # splitlines also breaks at \r, \v, \f, NEL, U+2028/9; other controls go at the end.
+    for line in text.splitlines():
         stripped = line.strip()
         if not stripped:
             prev_blank = True

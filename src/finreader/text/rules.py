@@ -18,11 +18,18 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+import ahocorasick
+
+from finreader.text.prefilter import required_literals
+
 # Bump when the cleaning code changes behaviour; the data file's hash covers rule edits.
 CODE_REVISION = "1"
 
 ACTIONS = ("block", "tail", "trim")
-ANCHORS = ("any", "start", "full")
+ANCHORS = ("any", "start", "full", "end")
+# An "end" rule is searched only in the last END_WINDOW characters of a block: closing tags
+# like "(SY)" or "（完）" sit at the end, and long paragraphs need not be scanned for them.
+END_WINDOW = 160
 # Structural steps in clean.py that can be switched off by name like any rule.
 HEURISTICS = ("title", "byline", "nav-run", "headline-run", "link-only")
 _USER_KEYS = frozenset({"name", "match", "regex", "action", "anchor", "max_len", "why"})
@@ -41,6 +48,8 @@ class Rule:
     anchor: str = "any"
     max_len: int | None = None
     builtin: bool = True
+    # Literals one of which any match contains (lower case); None = derive from the regex.
+    needles: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,47 +65,99 @@ class Heuristics:
 
 
 class RuleGroup:
-    """Rules of one action, anchor and length cap, compiled into one alternation."""
+    """Rules of one action, anchor and length cap, compiled into one alternation.
 
-    __slots__ = ("_call", "_finditer", "_gids", "anchor", "max_len", "names")
+    "full" rules join the "start" group of their cap as `(?:rule)\\Z` under re.match, which is
+    the same test as fullmatch (match backtracks through every prefix before giving up).
+    """
 
-    def __init__(self, rules: list[Rule], anchor: str, max_len: int) -> None:
+    __slots__ = (
+        "_call",
+        "_finditer",
+        "_gids",
+        "_window",
+        "anchor",
+        "key",
+        "max_len",
+        "names",
+        "needles",
+    )
+
+    def __init__(self, rules: list[Rule], anchor: str, max_len: int, key: int) -> None:
+        self.key = key
+        # Only unanchored groups scan whole blocks, so only they get a literal pre-check;
+        # anchored ones fail at position 0 already.
+        self.needles: tuple[str, ...] | None = None
+        if anchor == "any":
+            reqs = [_needles(r) for r in rules]
+            if all(req is not None for req in reqs):
+                self.needles = tuple(sorted(set().union(*[q for q in reqs if q is not None])))
         parts: list[str] = []
         gids: list[int] = []
         next_gid = 1
         for rule in rules:
             gids.append(next_gid)
             inner = re.compile(rule.pattern, re.IGNORECASE).groups
-            parts.append(f"({rule.pattern})")
+            body = f"(?:{rule.pattern})\\Z" if rule.anchor == "full" else rule.pattern
+            parts.append(f"({body})")
             next_gid += 1 + inner
         regex = re.compile("|".join(parts), re.IGNORECASE | re.DOTALL)
         self.names = tuple(r.name for r in rules)
         self._gids = tuple(gids)
         self.anchor = anchor
         self.max_len = max_len
-        self._call = {"any": regex.search, "start": regex.match, "full": regex.fullmatch}[anchor]
+        self._call = regex.match if anchor == "start" else regex.search
         self._finditer = regex.finditer
+        self._window = END_WINDOW if anchor == "end" else 0
 
     def find(self, text: str) -> tuple[str, re.Match[str]] | None:
-        """The first rule that matches text (respecting anchor and length), with its match."""
-        if len(text) > self.max_len:
-            return None
-        m = self._call(text)
+        """The first rule of the group that matches text, with its match. The caller has
+        checked the length cap and the needles (see Scanner)."""
+        start = max(0, len(text) - self._window) if self._window else 0
+        m = self._call(text, start)
         if m is None:
             return None
         return self._name_of(m), m
 
     def finditer(self, text: str) -> list[tuple[str, int, int]]:
         """All non-overlapping matches as (rule, start, end); for trims."""
-        if len(text) > self.max_len:
-            return []
-        return [(self._name_of(m), m.start(), m.end()) for m in self._finditer(text)]
+        start = max(0, len(text) - self._window) if self._window else 0
+        return [(self._name_of(m), m.start(), m.end()) for m in self._finditer(text, start)]
 
     def _name_of(self, m: re.Match[str]) -> str:
         for name, gid in zip(self.names, self._gids, strict=True):
             if m.start(gid) != -1:
                 return name
         return self.names[0]  # unreachable: one wrapper group always took part
+
+
+class Scanner:
+    """Which needle-filtered groups can match a text: one Aho-Corasick pass over the lower-cased
+    text finds every group's required literals at once (pyahocorasick, already a dependency for
+    the company directory). Testing ~60 needles with `in` one by one cost more than the rules."""
+
+    __slots__ = ("_automaton",)
+
+    def __init__(self, groups: list[RuleGroup]) -> None:
+        owners: dict[str, set[int]] = {}
+        for g in groups:
+            for needle in g.needles or ():
+                owners.setdefault(needle, set()).add(g.key)
+        self._automaton: Any = None
+        if owners:
+            automaton = ahocorasick.Automaton()
+            for needle, keys in owners.items():
+                automaton.add_word(needle, frozenset(keys))
+            automaton.make_automaton()
+            self._automaton = automaton
+
+    def present(self, text: str) -> set[int]:
+        """Keys of the groups one of whose needles occurs in text."""
+        found: set[int] = set()
+        if self._automaton is not None:
+            for _, keys in self._automaton.iter(text.lower()):
+                found |= keys
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +174,18 @@ class RuleSet:
     tails: tuple[RuleGroup, ...]
     blocks: tuple[RuleGroup, ...]
     trims: tuple[RuleGroup, ...]
+    scanner: Scanner
     bylines: Bylines
     heuristics: Heuristics
     enabled_heuristics: frozenset[str]
     names: tuple[str, ...]
     version: str
+
+
+def _needles(rule: Rule) -> frozenset[str] | None:
+    if rule.needles is not None:
+        return frozenset(n.lower() for n in rule.needles)
+    return required_literals(rule.pattern, re.IGNORECASE)
 
 
 def _data_bytes() -> bytes:
@@ -140,6 +208,7 @@ def _builtin_rules(doc: dict[str, Any]) -> list[Rule]:
                 pattern=pattern,
                 anchor=str(raw.get("anchor", "any")),
                 max_len=int(raw["max_len"]) if "max_len" in raw else None,
+                needles=tuple(raw["needles"]) if "needles" in raw else None,
             )
         )
     return rules
@@ -190,22 +259,29 @@ def _user_rule(raw: object, index: int) -> Rule:
     )
 
 
-def _groups(rules: list[Rule], action: str) -> tuple[RuleGroup, ...]:
-    """Group built-ins by (anchor, max_len); user rules stay alone (their regexes may use
-    numbered back-references, which combining would renumber)."""
-    keyed: dict[tuple[str, int], list[Rule]] = {}
-    groups: list[RuleGroup] = []
-    for rule in rules:
+def _groups(rules: list[Rule], action: str, first_key: int) -> tuple[RuleGroup, ...]:
+    """Anchored built-ins share one regex per (anchor, max_len); an unanchored rule with
+    needles runs alone, only on blocks holding one of its own needles; user rules stay alone
+    (their regexes may use numbered back-references, which combining would renumber)."""
+    keyed: dict[tuple[str, int, int], list[Rule]] = {}
+    users: list[tuple[Rule, str, int]] = []
+    for i, rule in enumerate(rules):
         if rule.action != action:
             continue
         cap = rule.max_len if rule.max_len is not None else _NO_LIMIT
+        anchor = "start" if rule.anchor == "full" else rule.anchor
         if rule.builtin:
-            keyed.setdefault((rule.anchor, cap), []).append(rule)
+            alone = anchor == "any" and _needles(rule) is not None
+            keyed.setdefault((anchor, cap, i if alone else -1), []).append(rule)
         else:
-            groups.append(RuleGroup([rule], rule.anchor, cap))
-    built = [RuleGroup(rs, anchor, cap) for (anchor, cap), rs in keyed.items()]
+            users.append((rule, anchor, cap))
+    groups: list[RuleGroup] = []
+    for (anchor, cap, _), members in keyed.items():
+        groups.append(RuleGroup(members, anchor, cap, first_key + len(groups)))
     # Built-ins first (stable order of the data file), then user rules.
-    return (*built, *groups)
+    for rule, anchor, cap in users:
+        groups.append(RuleGroup([rule], anchor, cap, first_key + len(groups)))
+    return tuple(groups)
 
 
 def _bylines(doc: dict[str, Any]) -> Bylines:
@@ -241,10 +317,14 @@ def _build(user_rules: list[dict[str, object]] | None, disabled: list[str] | Non
     if users or off:
         extra = json.dumps([user_rules or [], sorted(off)], sort_keys=True, default=str)
         version += "-u" + hashlib.sha256(extra.encode("utf-8")).hexdigest()[:8]
+    tails = _groups(rules, "tail", 0)
+    blocks = _groups(rules, "block", len(tails))
+    trims = _groups(rules, "trim", len(tails) + len(blocks))
     return RuleSet(
-        tails=_groups(rules, "tail"),
-        blocks=_groups(rules, "block"),
-        trims=_groups(rules, "trim"),
+        tails=tails,
+        blocks=blocks,
+        trims=trims,
+        scanner=Scanner([*tails, *blocks, *trims]),
         bylines=_bylines(doc),
         heuristics=heur,
         enabled_heuristics=frozenset(set(HEURISTICS) - off),
