@@ -5,7 +5,8 @@ and paragraphs from templates that mention tickers in many notations ($AAPL, NAS
 0700.HK, 600519.SH, 腾讯控股(00700)), figures (+3.2%, 12.5亿元, $1.2bn, 25 bps) and end with
 a disclaimer or a "read more" teaser, the boilerplate the cleaner removes. Formats are mixed the
 way real feeds are: RSS 2.0 with content:encoded in CDATA, RSS with escaped HTML in
-<description>, and Atom. Deterministic for a given seed.
+<description>, and Atom. Deterministic for a given seed and base time (default: the current hour, so the
+store's 90-day retention keeps every item).
 
     python benchmarks/genfeeds.py OUT_DIR [--feeds 500] [--items 50] [--seed 1]
 """
@@ -170,12 +171,20 @@ def _item_html(rng: random.Random, zh: bool) -> str:
     return "\n".join(parts)
 
 
-def make_feed(index: int, items: int, seed: int) -> tuple[str, bytes]:
+def _default_base() -> datetime:
+    """The newest item's time: the current hour, so items are recent for the store's retention
+    (90 days) and the same within one benchmark run."""
+    return datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def make_feed(
+    index: int, items: int, seed: int, base_time: datetime | None = None
+) -> tuple[str, bytes]:
     """One feed document: (file name, bytes)."""
     rng = random.Random(seed * 1_000_003 + index)
     zh = index % 3 == 0
     style = ("rss-cdata", "rss-escaped", "atom")[index % 3 if index % 5 else 1]
-    base = datetime(2026, 3, 2, 8, 0, tzinfo=UTC) + timedelta(minutes=index)
+    base = (base_time or _default_base()) - timedelta(minutes=index)
     title = f"示例财经 频道{index}" if zh else f"Example Markets Wire #{index}"
     link = f"https://news{index % 50}.finreader.invalid/"
     entries: list[str] = []
@@ -222,11 +231,15 @@ def make_feed(index: int, items: int, seed: int) -> tuple[str, bytes]:
     return f"feed-{index:04d}.xml", doc.encode("utf-8")
 
 
-def generate(out: Path, feeds: int, items: int = 50, seed: int = 1) -> list[Path]:
+def generate(
+    out: Path, feeds: int, items: int = 50, seed: int = 1, base_time: datetime | None = None
+) -> list[Path]:
+    """Write the feeds; item dates count back from base_time (default: this hour)."""
     out.mkdir(parents=True, exist_ok=True)
+    base = base_time or _default_base()
     paths: list[Path] = []
     for index in range(feeds):
-        name, data = make_feed(index, items, seed)
+        name, data = make_feed(index, items, seed, base)
         path = out / name
         path.write_bytes(data)
         paths.append(path)
