@@ -356,7 +356,7 @@ class Library:
         name = feed.url[len(DEMO_SCHEME) :]
         request = FetchRequest(feed.id, feed.url, feed.etag, feed.last_modified)
         try:
-            body = resources.files("finreader.data").joinpath("demo", name).read_bytes()
+            body = resources.files("finreader.data").joinpath("demo").joinpath(name).read_bytes()
         except (FileNotFoundError, IsADirectoryError, OSError):
             return FetchResponse(
                 request=request,
