@@ -271,7 +271,8 @@ async def test_filters_by_text_tag_and_ticker(library: Library) -> None:
         await pilot.press(*"#hk", "d", "q")  # d and q land in the input
         assert screen.filter_input.value == "#hkdq"
         await pilot.press("escape")  # leaves the input, not the screen
-        assert screen.focused is screen.table and app.screen is screen
+        assert screen.focused is screen.table
+        assert screen_of(app) is screen
         screen.filter_input.value = "#hk"
         await pilot.pause()
         await settled(pilot, screen)
