@@ -77,10 +77,10 @@ def _valid_xml_char(code: int) -> bool:
 
 
 def _charref(code: int) -> bytes:
+    if (code < 0x20 and code not in (0x9, 0xA, 0xD)) or 0x7F <= code <= 0x9F:
+        return b""  # a control character (C0, DEL, C1 such as 8-bit CSI): dropped
     if _valid_xml_char(code):
         return b"&#%d;" % code
-    if code < 0x20 or 0x7F <= code <= 0x9F:
-        return b""  # a control character: dropped, like raw control bytes
     return b"&#xFFFD;"
 
 
