@@ -19,26 +19,71 @@ from functools import lru_cache
 from finreader.models import FIGURE, Span
 from finreader.text.wordlists import str_list, ticker_words
 
-_N = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-_SIGN = r"[+\-−]?"
-_RSEP = r"\s?(?:-|–|—|~|～|至|到)\s?"
-_ZH_SCALE = r"(?:万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千)"
-_ZH_CUR = r"(?:美元|港元|港币|人民币|欧元|日元|英镑|韩元|澳元|加元|新台币|台币|美金|元)"
+_ZH_SCALE = "万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千"
+_ZH_CUR = "美元|港元|港币|人民币|欧元|日元|英镑|韩元|澳元|加元|新台币|台币|美金|元"
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
-_EN_SCALE = r"(?:\s?(?:trillion|billion|million|thousand|tn|bn|mn|mln)\b|[mkMBK]\b)"
-_CUR_SYMBOL = r"(?:US\$|HK\$|A\$|AU\$|C\$|CA\$|NZ\$|S\$|NT\$|R\$|\$|€|£|¥|￥|₹|₩)"
-_CUR_CODE = r"(?:USD|HKD|CNY|RMB|EUR|GBP|JPY|AUD|CAD|CHF|SGD)"
 _CUR_WORDS = (
-    r"(?:Hong Kong dollars|U\.S\. dollars|US dollars|Canadian dollars|Australian dollars|"
+    r"Hong Kong dollars|U\.S\. dollars|US dollars|Canadian dollars|Australian dollars|"
     r"Singapore dollars|New Taiwan dollars|Taiwan dollars|dollars|yuan|renminbi|euros?|"
-    r"pounds(?: sterling)?|yen|rupees|USD|HKD|RMB|CNY|EUR|GBP|JPY|AUD|CAD)"
+    r"pounds(?: sterling)?|yen|rupees|USD|HKD|RMB|CNY|EUR|GBP|JPY|AUD|CAD"
 )
-# Left edge for figures that start with a digit: not inside a word, a number or a code ("Q2",
-# "SU7", "3.15"), and not after a digit-comma ("1,2" is one number).
-_LB = r"(?<![A-Za-z0-9_.])(?<!\d,)"
+_NUM_REST = r"[0-9]*(?:,[0-9]{3})*(?:\.[0-9]+)?"
+_NUM = r"[0-9]" + _NUM_REST
+# Currency written before a number ("HK$48", "人民币500万元", "USD 5 million"), longest first, and
+# signs; found by looking back from the first digit so the scan can skip to digits at C speed.
+_PREFIXES = tuple(
+    sorted(
+        (
+            "US$",
+            "HK$",
+            "A$",
+            "AU$",
+            "C$",
+            "CA$",
+            "NZ$",
+            "S$",
+            "NT$",
+            "R$",
+            "$",
+            "€",
+            "£",
+            "¥",
+            "￥",
+            "₹",
+            "₩",
+            "人民币",
+            "港币",
+            "RMB",
+            "RMB ",
+            "USD",
+            "USD ",
+            "HKD",
+            "HKD ",
+            "CNY",
+            "CNY ",
+            "EUR",
+            "EUR ",
+            "GBP",
+            "GBP ",
+            "JPY",
+            "JPY ",
+            "AUD",
+            "AUD ",
+            "CAD",
+            "CAD ",
+            "SGD",
+            "SGD ",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+_SIGNS = "+-−"
+_PREFIX_LAST = frozenset(p[-1] for p in _PREFIXES)
+_CODES = frozenset(p for p in _PREFIXES if len(p) == 3 and p.isupper())
 _TIME_BEFORE = ("上午", "下午", "晚上", "凌晨", "早上", "中午", "傍晚", "今晚", "晚", "早", "第")
-_YEAR = re.compile(r"(?:19|20)\d\d")
-_CLAUSE = re.compile(r"[,;:，。；：！？!?\n、()（）]|\.\s")
+_YEAR = re.compile(r"(?:19|20)[0-9][0-9]")
+_ASCII_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
 
 def _alternation(words: list[str]) -> str:
@@ -48,77 +93,70 @@ def _alternation(words: list[str]) -> str:
 @dataclass(frozen=True, slots=True)
 class _Rules:
     regex: re.Pattern[str]
-    direction: re.Pattern[str]
-    up_after: re.Pattern[str]
-    down_after: re.Pattern[str]
+    zh_regex: re.Pattern[str]
+    zh_words: dict[str, str]
+    en_words: dict[str, str]
+    en_after: dict[str, str]
     zh_cues: tuple[str, ...]
     ratio_cues: tuple[str, ...]
     level: re.Pattern[str]
+    classifiers: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
     fig = ticker_words()["figures"]
     dirs = fig["direction"]
-    classifiers = _alternation(str_list(fig, "zh_count_classifiers"))
+    classifiers = str_list(fig, "zh_count_classifiers")
     commodities = _alternation(str_list(fig, "en_commodity_units"))
-    digit_led = "|".join(
+    # The pattern opens with one character class (a digit or a Chinese numeral) so the regex
+    # engine skips every other character in its C loop; the number is parsed once and the unit
+    # after it picks the kind (each unit is a named group, so lastgroup names it).
+    tail = "|".join(
         (
-            # Chinese money: "308.73亿美元", "640-720亿美元", "28.66元"
-            rf"(?P<zm>{_N}(?:{_RSEP}{_N})?\s?{_ZH_SCALE}?{_ZH_CUR}(?:人民币)?)",
-            # percentages: "17.47%", "-3.2%", "1.5%-2%", "5 percent"
-            rf"(?P<pct>{_SIGN}{_N}(?:\s?[%％])?(?:{_RSEP}{_SIGN}{_N})?"
-            r"(?:\s?[%％]|\s(?:percent|per cent)\b))",
-            # percentage points and basis points
-            rf"(?P<pp>{_SIGN}{_N}\s?(?:个百分点|百分点|percentage points?\b|pct\.? points?\b|"
-            r"ppts?\b|pp\b))",
-            rf"(?P<bp>{_SIGN}{_N}\s?(?:个基点|基点|bps?\b|basis points?\b))",
-            # multiples: "3倍", "12x", "40 P/E"
-            rf"(?P<mult>{_N}(?:\s?倍|[x×](?![A-Za-z0-9])|\s?(?:x\s?)?(?:P/E|P/S|P/B|EV/EBITDA)"
-            r"(?![A-Za-z])))",
-            # index points: "4,500点" (a time "9点" is filtered in Python), "15 points"
-            rf"(?P<zpt>{_N}\s?点)",
-            rf"(?P<ept>{_N}\s(?:points?|pts?)\b)",
-            # "48 Hong Kong dollars", "500 million yuan"
-            rf"(?P<ecw>{_N}(?:\s(?:trillion|billion|million|thousand))?\s{_CUR_WORDS}\b)",
-            # "1.6 million barrels"
-            rf"(?P<com>{_N}(?:\s(?:trillion|billion|million|thousand))?\s(?:{commodities})\b)",
-            # "40亿", "52万" without a currency, unless a count classifier follows ("11.5万人")
-            rf"(?P<zs>{_N}(?:{_RSEP}{_N})?\s?(?:万亿|亿|万)(?![余多]?(?:{classifiers})))",
-            # anything else numeric: kept only after a price cue (Python)
-            rf"(?P<bare>{_N})(?![A-Za-z0-9_])",
+            r"(?P<pct>\s?[%％]|\s(?:percent|per cent)\b)",
+            r"(?P<pp>\s?(?:个百分点|百分点)|\s?(?:percentage points?|pct\.? points?|ppts?|pp)\b)",
+            r"(?P<bp>\s?(?:个基点|基点)|\s?(?:bps?|basis points?)\b)",
+            r"(?P<mult>\s?倍|[x×](?![A-Za-z0-9])|\s?(?:x\s?)?(?:P/E|P/S|P/B|EV/EBITDA)(?![A-Za-z]))",
+            r"(?P<zpt>\s?点)",
+            r"(?P<ept>\s(?:points?|pts?)\b)",
+            rf"(?P<zs>\s?(?:{_ZH_SCALE})(?:{_ZH_CUR})?(?:人民币)?)",
+            rf"(?P<zm>\s?(?:{_ZH_CUR})(?:人民币)?)",
+            rf"(?P<esc>(?:\s(?:trillion|billion|million|thousand)\b|\s?(?:tn|bn|mn|mln)\b|[mkMBK]\b)"
+            rf"(?:\s(?:{_CUR_WORDS}|{commodities})\b)?|\s(?:{_CUR_WORDS}|{commodities})\b)",
+            # dates, times, ages and counts ("2025年", "8月", "11个国家"): dropped at once
+            r"(?P<skip>[年月日号时分秒个人名次位家只件期季届周天岁:/])",
         )
     )
+    rng = rf"(?:(?:\s?[%％])?\s?(?:-|–|—|~|～|至|到)\s?(?:[$€£¥￥]|HK\$|US\$)?[+\-−]?{_NUM})?"
     pattern = (
-        # "$30.87 billion", "HK$1.2bn", "€1.3bn", "¥3,000", "US$5亿", "USD 5 million"
-        rf"(?<![A-Za-z0-9$])(?P<em>(?:{_CUR_SYMBOL}|{_CUR_CODE}\s?){_N}"
-        rf"(?:{_RSEP}{_CUR_SYMBOL}?{_N})?(?:{_EN_SCALE}|{_ZH_SCALE}{_ZH_CUR}?)?)"
-        # "人民币500万元"
-        rf"|(?P<zp>(?:人民币|港币|RMB\s?){_N}(?:{_RSEP}{_N})?\s?{_ZH_SCALE}?{_ZH_CUR}?)"
-        # Chinese numerals: "百亿美元", "三千万元", "百分之五"
-        rf"|(?<![{_CN_DIGITS}])(?P<cn>[{_CN_DIGITS}]+{_ZH_SCALE}{_ZH_CUR}"
-        rf"|百分之[{_CN_DIGITS}点]+)"
-        rf"|{_LB}(?:{digit_led})"
+        rf"[0-9{_CN_DIGITS}](?:(?<=[0-9]){_NUM_REST}{rng}(?:{tail})?"
+        rf"|(?<=百)(?P<cnp>分之[{_CN_DIGITS}点]+)"
+        rf"|(?P<cn>[{_CN_DIGITS}]*(?:{_ZH_SCALE})(?:{_ZH_CUR})))"
     )
-    up = _alternation(str_list(dirs, "zh_up"))
-    down = _alternation(str_list(dirs, "zh_down"))
-    en_up = _alternation(str_list(dirs, "en_up"))
-    en_down = _alternation(str_list(dirs, "en_down"))
-    direction = re.compile(
-        rf"(?P<up>{up}|\b(?:{en_up})\b)|(?P<down>{down}|\b(?:{en_down})\b)", re.IGNORECASE
-    )
-    up_after = re.compile(rf"\s(?:{_alternation(str_list(dirs, 'en_up_after'))})\b")
-    down_after = re.compile(rf"\s(?:{_alternation(str_list(dirs, 'en_down_after'))})\b")
+    zh_words = {w: "up" for w in str_list(dirs, "zh_up")}
+    zh_words.update({w: "down" for w in str_list(dirs, "zh_down")})
+    en_words = {w.lower(): "up" for w in str_list(dirs, "en_up")}
+    en_words.update({w.lower(): "down" for w in str_list(dirs, "en_down")})
+    en_after = {w.lower(): "up" for w in str_list(dirs, "en_up_after")}
+    en_after.update({w.lower(): "down" for w in str_list(dirs, "en_down_after")})
     verbs = _alternation(str_list(fig, "en_level_verbs"))
     level = re.compile(rf"\b(?:{verbs})\b[^.;!?\n]{{0,24}}\b(?:at|to)\s$", re.IGNORECASE)
+    counted = (
+        tuple(classifiers)
+        + tuple("余" + c for c in classifiers)
+        + tuple("多" + c for c in classifiers)
+    )
     return _Rules(
         regex=re.compile(pattern),
-        direction=direction,
-        up_after=up_after,
-        down_after=down_after,
+        zh_regex=re.compile(_alternation(list(zh_words))),
+        zh_words=zh_words,
+        en_words=en_words,
+        en_after=en_after,
         zh_cues=tuple(str_list(fig, "zh_price_cues")),
         ratio_cues=tuple(c + " " for c in str_list(fig, "en_ratio_cues")),
         level=level,
+        classifiers=counted,
     )
 
 
@@ -136,7 +174,7 @@ def _bare_ok(text: str, start: int, end: int, number: str, rules: _Rules) -> boo
     """A bare number is a figure only after a price cue ("只要3900", "ratio of 54",
     "close at 15,082"), and never when it is a year or part of a code ("0700.HK")."""
     after = text[end : end + 2]
-    if after[:1] == "." and after[1:].isalpha() or after[:1] in ":/-" and after[1:].isdigit():
+    if (after[:1] == "." and after[1:].isalpha()) or (after[:1] in ":/-" and after[1:].isdigit()):
         return False
     plain_int = number.isdigit()
     if plain_int and len(number) == 4 and _YEAR.fullmatch(number):
@@ -148,36 +186,80 @@ def _bare_ok(text: str, start: int, end: int, number: str, rules: _Rules) -> boo
         return True
     if plain_int:
         return False
+    if not before.endswith((" at ", " to ")):
+        return False
     low = text[end : end + 5].lower()
     if low.lstrip().startswith(("am", "pm", "a.m", "p.m")):
         return False
     return rules.level.search(before) is not None
 
 
+# Everything up to the last clause mark before a figure ("营收达308.73亿美元,同比增长17.47%":
+# only "同比增长" speaks for 17.47%).
+_CUT = re.compile(r".*(?:[,;:，。；：！？!?\n、()（）]|\.\s)", re.DOTALL)
+
+
 def _direction(
     text: str, start: int, end: int, prev_end: int, surface: str, rules: _Rules
 ) -> str | None:
     """Sign first, then a word right after ("a 2.1% fall"), then the nearest direction word
-    earlier in the same clause ("同比增长17.47%", "fell by 7.78%")."""
+    earlier in the same clause ("同比增长17.47%", "fell by 7.78%"), no further back than the
+    previous figure or 40 characters."""
     head = surface[:1]
     if head == "+":
         return "up"
     if head in "-−" and len(surface) > 1 and surface[1].isdigit():
         return "down"
-    tail = text[end : end + 16]
-    if rules.down_after.match(tail):
-        return "down"
-    if rules.up_after.match(tail):
-        return "up"
-    lo = max(prev_end, start - 40)
-    window = text[lo:start]
-    cut = 0
-    for m in _CLAUSE.finditer(window):
-        cut = m.end()
-    found: str | None = None
-    for m in rules.direction.finditer(window, cut):
-        found = m.lastgroup
-    return found
+    if text[end : end + 1] == " ":
+        after = text[end + 1 : end + 12].split(None, 1)
+        if after:
+            found = rules.en_after.get(after[0].rstrip(",.;:").lower())
+            if found is not None:
+                return found
+    seg = text[max(prev_end, start - 40) : start]
+    cut = _CUT.match(seg)
+    if cut is not None:
+        seg = seg[cut.end() :]
+    if not seg:
+        return None
+    if not seg.isascii():
+        words = rules.zh_regex.findall(seg)
+        if words:
+            return rules.zh_words[words[-1]]
+    for word in reversed(seg.split()):
+        found = rules.en_words.get(word.strip("\"'“”‘’,.;:").lower())
+        if found is not None:
+            return found
+    return None
+
+
+def _prefix(text: str, start: int) -> int:
+    """Where a figure really starts: before a currency ("HK$", "人民币") or sign right before
+    its first digit, when that prefix is not itself glued to a word ("CLH22, +0.42%" is fine).
+    Returns -1 when the number is glued to a word through its currency ("X$5")."""
+    if start == 0:
+        return start
+    last = text[start - 1]
+    if last in _SIGNS:
+        at = start - 1
+        if at == 0 or (text[at - 1] not in _ASCII_WORD and text[at - 1] not in "-–"):
+            return at
+        return start
+    if last == " ":
+        code = text[max(0, start - 4) : start - 1]
+        if code in _CODES and (start < 5 or text[start - 5] not in _ASCII_WORD):
+            return start - 4
+        return start
+    if last not in _PREFIX_LAST:
+        return start
+    head = text[max(0, start - 4) : start]
+    for prefix in _PREFIXES:
+        if head.endswith(prefix):
+            at = start - len(prefix)
+            if at == 0 or text[at - 1] not in _ASCII_WORD:
+                return at
+            return -1 if prefix[0] in "$€£¥" else start
+    return start
 
 
 def find_figures(text: str) -> list[Span]:
@@ -189,17 +271,63 @@ def find_figures(text: str) -> list[Span]:
     prev_end = 0
     for m in rules.regex.finditer(text):
         kind = m.lastgroup
-        start, end = m.span()
-        surface = m.group()
-        if kind == "zpt":
-            number = surface.rstrip("点 ")
-            if _is_time(text, start, end, number):
-                continue
-        elif kind == "bare" and not _bare_ok(text, start, end, surface, rules):
+        if kind == "skip":
             continue
-        if surface.endswith(" "):
-            end -= len(surface) - len(surface.rstrip())
-            surface = surface.rstrip()
+        start, end = m.span()
+        first = text[start]
+        if kind == "cnp" or kind == "cn":
+            if start and text[start - 1] in _CN_DIGITS:
+                continue
+        else:
+            if not "0" <= first <= "9":
+                continue
+            before = text[start - 1] if start else ""
+            if before and (
+                before in _ASCII_WORD
+                or before == "."
+                or (before == "," and start > 1 and text[start - 2].isdigit())
+            ):
+                continue
+            begin = _prefix(text, start)
+            if begin < 0:
+                continue
+            has_currency = begin < start and text[begin] not in _SIGNS
+            number = text[start:end]
+            if kind == "zpt":
+                if _is_time(text, start, end, number.rstrip("点 ")):
+                    continue
+            elif kind == "zs":
+                unit = m.group("zs").strip()
+                if (
+                    not has_currency
+                    and unit[-1] not in "元币"
+                    and not unit.endswith(("美金", "英镑"))
+                ) and (unit == "千" or text.startswith(rules.classifiers, end)):
+                    continue
+            elif kind == "esc":
+                esc = m.group("esc")
+                if not has_currency and esc.split()[-1].lower() in (
+                    "trillion",
+                    "billion",
+                    "million",
+                    "thousand",
+                    "tn",
+                    "bn",
+                    "mn",
+                    "mln",
+                    "m",
+                    "k",
+                    "b",
+                ):
+                    continue
+            elif (
+                kind is None and not has_currency and not _bare_ok(text, start, end, number, rules)
+            ):
+                continue
+            start = begin
+        if text[end - 1] == " ":
+            end -= 1
+        surface = text[start:end]
         direction = _direction(text, start, end, prev_end, surface, rules)
         spans.append(Span(start, end, FIGURE, None, direction))
         prev_end = end
