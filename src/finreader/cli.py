@@ -480,13 +480,18 @@ def _bookmarks(library: Library, args: argparse.Namespace) -> int:
         items = data.get("bookmarks") if isinstance(data, dict) else None
         if not isinstance(items, list):
             raise UsageError(f"{args.file}: expected an object with a 'bookmarks' list")
+        # Every entry is checked before any is stored, so a bad file imports nothing.
+        bookmarks: list[Bookmark] = []
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise UsageError(f"{args.file}: bookmark {index + 1} is not a JSON object")
+            try:
+                bookmarks.append(bookmark_from_json(item))
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise UsageError(f"{args.file}: bad bookmark {index + 1} ({exc})") from exc
         created = merged = 0
         # The export is newest first; import oldest first so ids keep the same order.
-        for item in reversed(items):
-            try:
-                bookmark = bookmark_from_json(item)
-            except (KeyError, TypeError, ValueError) as exc:
-                raise UsageError(f"{args.file}: bad bookmark entry ({exc})") from exc
+        for bookmark in reversed(bookmarks):
             _id, was_created = library.import_bookmark(bookmark)
             created += was_created
             merged += not was_created
