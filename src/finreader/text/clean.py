@@ -46,6 +46,44 @@ def _norm(text: str) -> str:
     return _NON_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
+@dataclass(slots=True)
+class _Verdict:
+    """What the rules say about one text: the first tail (rule, where), the first block rule,
+    the trims (rule, start, end) sorted."""
+
+    tail: tuple[str, int] | None
+    block: str | None
+    trims: list[tuple[str, int, int]]
+
+
+def _judge(text: str, rules: RuleSet) -> _Verdict:
+    n = len(text)
+    present = rules.scanner.present(text)
+    tail: tuple[str, int] | None = None
+    for g in rules.tail_dispatch.groups(text):
+        if n > g.max_len or (g.anchor == "any" and g.needles is not None and g.key not in present):
+            continue
+        hit = g.find(text)
+        if hit is not None and (tail is None or hit[1].start() < tail[1]):
+            tail = (hit[0], hit[1].start())
+    block: str | None = None
+    for g in rules.block_dispatch.groups(text):
+        if n > g.max_len or (g.anchor == "any" and g.needles is not None and g.key not in present):
+            continue
+        hit = g.find(text)
+        if hit is not None:
+            block = hit[0]
+            break
+    trims: list[tuple[str, int, int]] = []
+    for g in rules.trim_dispatch.groups(text):
+        if n > g.max_len or (g.anchor == "any" and g.needles is not None and g.key not in present):
+            continue
+        trims.extend(g.finditer(text))
+    if len(trims) > 1:
+        trims.sort(key=lambda h: (h[1], -h[2]))
+    return _Verdict(tail, block, trims)
+
+
 class _Run:
     """One cleaning call: the pieces, the removals so far, the lifted metadata."""
 
@@ -56,22 +94,19 @@ class _Run:
         self.source: str | None = None
         self.author: str | None = None
         self.on = rules.enabled_heuristics
-        # Text each piece had when a pass last found nothing in it (rules look at text only),
-        # so later rounds re-check only pieces a trim changed. Identity: unchanged text keeps
-        # its object. Pieces stay alive in `originals`, so ids are not reused.
-        self.seen_tails: dict[int, str] = {}
-        self.seen_blocks: dict[int, str] = {}
-        self.seen_trims: dict[int, str] = {}
-        self.scans: dict[int, tuple[str, set[int]]] = {}
+        # What the rules say about each piece's current text, computed once per distinct text
+        # (rules look at text only): later rounds re-check only pieces a trim changed. Keyed by
+        # id with an identity check on the text; the caller's list keeps the pieces alive.
+        self.verdicts: dict[int, tuple[str, _Verdict]] = {}
 
-    def present(self, piece: Piece) -> set[int]:
-        """Groups whose needles occur in the piece (one scan per distinct text)."""
-        cached = self.scans.get(id(piece))
-        if cached is not None and cached[0] is piece.text:
+    def verdict(self, piece: Piece) -> _Verdict:
+        text = piece.text
+        cached = self.verdicts.get(id(piece))
+        if cached is not None and cached[0] is text:
             return cached[1]
-        found = self.rules.scanner.present(piece.text)
-        self.scans[id(piece)] = (piece.text, found)
-        return found
+        v = _judge(text, self.rules)
+        self.verdicts[id(piece)] = (text, v)
+        return v
 
     def drop(self, rule: str, text: str) -> None:
         self.removed.append(Removal(rule, text))
@@ -122,28 +157,13 @@ class _Run:
     # ---------------------------------------------------------------- tails
 
     def apply_tails(self) -> bool:
-        groups = self.rules.tails
         before = 0
-        seen = self.seen_tails
         for i, piece in enumerate(self.pieces):
-            if seen.get(id(piece)) is piece.text:
+            hit = self.verdict(piece).tail
+            if hit is None:
                 before += len(piece.text)
                 continue
-            seen[id(piece)] = piece.text
-            best: tuple[str, int] | None = None
-            text = piece.text
-            n = len(text)
-            present = self.present(piece)
-            for g in groups:
-                if n > g.max_len or (g.needles is not None and g.key not in present):
-                    continue
-                hit = g.find(text)
-                if hit is not None and (best is None or hit[1].start() < best[1]):
-                    best = (hit[0], hit[1].start())
-            if best is None:
-                before += len(piece.text)
-                continue
-            name, start = best
+            name, start = hit
             prefix = piece.text[:start].rstrip()
             if before + len(prefix) < _TAIL_MIN_BEFORE:
                 # Nothing of the article yet: a top-of-page notice, not the end zone.
@@ -218,51 +238,23 @@ class _Run:
     # ---------------------------------------------------------------- block rules and trims
 
     def apply_blocks(self) -> bool:
-        groups = self.rules.blocks
         keep: list[Piece] = []
-        seen = self.seen_blocks
         for piece in self.pieces:
-            if seen.get(id(piece)) is piece.text:
+            name = self.verdict(piece).block
+            if name is None:
                 keep.append(piece)
-                continue
-            seen[id(piece)] = piece.text
-            text = piece.text
-            n = len(text)
-            present = self.present(piece)
-            for g in groups:
-                if n > g.max_len or (g.needles is not None and g.key not in present):
-                    continue
-                hit = g.find(text)
-                if hit is not None:
-                    self.drop(hit[0], piece.text)
-                    break
             else:
-                keep.append(piece)
+                self.drop(name, piece.text)
         changed = len(keep) != len(self.pieces)
         self.pieces = keep
         return changed
 
     def apply_trims(self) -> bool:
-        groups = self.rules.trims
-        if not groups:
-            return False
         keep: list[Piece] = []
         changed = False
-        seen = self.seen_trims
         for piece in self.pieces:
-            if seen.get(id(piece)) is piece.text:
-                keep.append(piece)
-                continue
-            hits: list[tuple[str, int, int]] = []
-            text = piece.text
-            n = len(text)
-            present = self.present(piece)
-            for g in groups:
-                if n > g.max_len or (g.needles is not None and g.key not in present):
-                    continue
-                hits.extend(g.finditer(text))
+            hits = self.verdict(piece).trims
             if hits:
-                hits.sort(key=lambda h: (h[1], -h[2]))
                 ranges: list[tuple[int, int]] = []
                 for name, start, end in hits:
                     if ranges and start < ranges[-1][1]:
@@ -274,7 +266,6 @@ class _Run:
                 cut(piece, ranges)
                 strip_piece(piece)
                 changed = True
-            seen[id(piece)] = piece.text
             if piece.text:
                 keep.append(piece)
         self.pieces = keep

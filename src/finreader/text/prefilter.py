@@ -95,3 +95,79 @@ def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
 def _rare(s: str) -> bool:
     """A single character worth filtering on: a non-ASCII one (©, 转), not a Latin letter."""
     return len(s) == 1 and ord(s) > 0x2E7F and not s.isspace() or s in "©®™"
+
+
+_DIGITS = frozenset("0123456789")
+_SPACES = frozenset(" \t\n\r\f\v\u3000")
+
+
+def _first_in(items: Any) -> frozenset[str] | None:
+    chars: set[str] = set()
+    for op, av in items:
+        if op is _c.LITERAL:
+            chars.add(chr(av))
+        elif op is _c.RANGE:
+            lo, hi = av
+            if hi - lo > 256:
+                return None
+            chars.update(chr(c) for c in range(lo, hi + 1))
+        elif op is _c.CATEGORY:
+            if av is _c.CATEGORY_DIGIT:
+                chars |= _DIGITS
+            elif av is _c.CATEGORY_SPACE:
+                chars |= _SPACES
+            else:
+                return None
+        else:  # NEGATE, charset internals: anything may start
+            return None
+    return frozenset(chars)
+
+
+def _first_seq(items: Any) -> tuple[frozenset[str] | None, bool]:
+    """(possible first characters or None for any, whether the sequence can match empty)."""
+    chars: set[str] = set()
+    for op, av in items:
+        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+            continue  # zero width
+        if op is _c.LITERAL:
+            return frozenset(chars | {chr(av)}), False
+        if op is _c.IN:
+            sub = _first_in(av)
+            if sub is None:
+                return None, False
+            return frozenset(chars | sub), False
+        if op is _c.SUBPATTERN:
+            sub, nullable = _first_seq(av[-1])
+        elif op is _c.BRANCH:
+            sub, nullable = frozenset(), False
+            for alt in av[1]:
+                alt_first, alt_null = _first_seq(alt)
+                if alt_first is None:
+                    return None, False
+                sub |= alt_first
+                nullable = nullable or alt_null
+        elif op in _REPEATS:
+            sub, nullable = _first_seq(av[2])
+            nullable = nullable or av[0] == 0
+        else:  # ANY, NOT_LITERAL, GROUPREF, ...: anything may start
+            return None, False
+        if sub is None:
+            return None, False
+        chars |= sub
+        if not nullable:
+            return frozenset(chars), False
+    return frozenset(chars), True
+
+
+def first_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """Lower-cased characters a match of pattern can start with, or None if any can (or the
+    pattern can match empty). For anchored rules: a block whose first character is not in the
+    set cannot match, so its regex need not run."""
+    try:
+        parsed = _p.parse(pattern, flags)
+    except Exception:  # noqa: BLE001 - unparsable: no pre-check
+        return None
+    chars, nullable = _first_seq(parsed.data)
+    if chars is None or nullable:
+        return None
+    return frozenset(c.lower() for c in chars) | frozenset(c.upper().lower() for c in chars)

@@ -20,16 +20,18 @@ from typing import Any
 
 import ahocorasick
 
-from finreader.text.prefilter import required_literals
+from finreader.text.prefilter import first_chars, required_literals
 
 # Bump when the cleaning code changes behaviour; the data file's hash covers rule edits.
 CODE_REVISION = "1"
 
 ACTIONS = ("block", "tail", "trim")
 ANCHORS = ("any", "start", "full", "end")
-# An "end" rule is searched only in the last END_WINDOW characters of a block: closing tags
-# like "(SY)" or "（完）" sit at the end, and long paragraphs need not be scanned for them.
-END_WINDOW = 160
+# An "end" rule is searched only in the last END_WINDOW characters of a block (and its needles,
+# if any, looked for there): closing tags like "(SY)" or "（完）" sit at the end, and long
+# paragraphs need not be scanned for them.
+END_WINDOW = 80
+_END_NEEDLE_SPAN = 4
 # Structural steps in clean.py that can be switched off by name like any rule.
 HEURISTICS = ("title", "byline", "nav-run", "headline-run", "link-only")
 _USER_KEYS = frozenset({"name", "match", "regex", "action", "anchor", "max_len", "why"})
@@ -78,6 +80,7 @@ class RuleGroup:
         "_window",
         "anchor",
         "key",
+        "first",
         "max_len",
         "names",
         "needles",
@@ -85,10 +88,20 @@ class RuleGroup:
 
     def __init__(self, rules: list[Rule], anchor: str, max_len: int, key: int) -> None:
         self.key = key
+        # Start-anchored groups: the characters a block can start with to match at all.
+        self.first: frozenset[str] | None = None
+        if anchor == "start":
+            firsts = [first_chars(r.pattern, re.IGNORECASE) for r in rules]
+            if all(f is not None for f in firsts):
+                self.first = frozenset().union(*[f for f in firsts if f is not None])
         # Only unanchored groups scan whole blocks, so only they get a literal pre-check;
         # anchored ones fail at position 0 already.
         self.needles: tuple[str, ...] | None = None
-        if anchor == "any":
+        if anchor == "end":
+            ends = [r.needles for r in rules]
+            if all(e is not None for e in ends):
+                self.needles = tuple(sorted({n.lower() for e in ends if e for n in e}))
+        elif anchor == "any":
             reqs = [_needles(r) for r in rules]
             if all(req is not None for req in reqs):
                 self.needles = tuple(sorted(set().union(*[q for q in reqs if q is not None])))
@@ -113,7 +126,11 @@ class RuleGroup:
     def find(self, text: str) -> tuple[str, re.Match[str]] | None:
         """The first rule of the group that matches text, with its match. The caller has
         checked the length cap and the needles (see Scanner)."""
-        start = max(0, len(text) - self._window) if self._window else 0
+        start = 0
+        if self._window:
+            start = max(0, len(text) - self._window)
+            if self.needles is not None and not _in_window(text[-_END_NEEDLE_SPAN:], self.needles):
+                return None
         m = self._call(text, start)
         if m is None:
             return None
@@ -121,7 +138,11 @@ class RuleGroup:
 
     def finditer(self, text: str) -> list[tuple[str, int, int]]:
         """All non-overlapping matches as (rule, start, end); for trims."""
-        start = max(0, len(text) - self._window) if self._window else 0
+        start = 0
+        if self._window:
+            start = max(0, len(text) - self._window)
+            if self.needles is not None and not _in_window(text[-_END_NEEDLE_SPAN:], self.needles):
+                return []
         return [(self._name_of(m), m.start(), m.end()) for m in self._finditer(text, start)]
 
     def _name_of(self, m: re.Match[str]) -> str:
@@ -129,6 +150,11 @@ class RuleGroup:
             if m.start(gid) != -1:
                 return name
         return self.names[0]  # unreachable: one wrapper group always took part
+
+
+def _in_window(window: str, needles: tuple[str, ...]) -> bool:
+    low = window.lower()
+    return any(n in low for n in needles)
 
 
 class Scanner:
@@ -141,6 +167,8 @@ class Scanner:
     def __init__(self, groups: list[RuleGroup]) -> None:
         owners: dict[str, set[int]] = {}
         for g in groups:
+            if g.anchor != "any":
+                continue  # "end" needles are checked in the end window (see RuleGroup.find)
             for needle in g.needles or ():
                 owners.setdefault(needle, set()).add(g.key)
         self._automaton: Any = None
@@ -160,6 +188,26 @@ class Scanner:
         return found
 
 
+class Dispatch:
+    """The groups of one action worth trying on a block, by its first character: anchored
+    groups whose rules cannot start with that character are left out (a dict lookup instead of
+    a regex call each), in rule order."""
+
+    __slots__ = ("_by_char", "_default")
+
+    def __init__(self, groups: tuple[RuleGroup, ...]) -> None:
+        self._default = tuple(g for g in groups if g.first is None)
+        chars: set[str] = set()
+        for g in groups:
+            chars |= g.first or frozenset()
+        self._by_char = {
+            c: tuple(g for g in groups if g.first is None or c in g.first) for c in chars
+        }
+
+    def groups(self, text: str) -> tuple[RuleGroup, ...]:
+        return self._by_char.get(text[:1].lower(), self._default)
+
+
 @dataclass(frozen=True, slots=True)
 class Bylines:
     max_len: int
@@ -175,6 +223,9 @@ class RuleSet:
     blocks: tuple[RuleGroup, ...]
     trims: tuple[RuleGroup, ...]
     scanner: Scanner
+    tail_dispatch: Dispatch
+    block_dispatch: Dispatch
+    trim_dispatch: Dispatch
     bylines: Bylines
     heuristics: Heuristics
     enabled_heuristics: frozenset[str]
@@ -325,6 +376,9 @@ def _build(user_rules: list[dict[str, object]] | None, disabled: list[str] | Non
         blocks=blocks,
         trims=trims,
         scanner=Scanner([*tails, *blocks, *trims]),
+        tail_dispatch=Dispatch(tails),
+        block_dispatch=Dispatch(blocks),
+        trim_dispatch=Dispatch(trims),
         bylines=_bylines(doc),
         heuristics=heur,
         enabled_heuristics=frozenset(set(HEURISTICS) - off),
