@@ -46,7 +46,7 @@ async def library(tmp_path: Path, feed_server: FeedServer) -> AsyncIterator[Libr
 
 
 def article_id(library: Library, title_part: str) -> int:
-    return next(r.id for r in library.articles(limit=500) if title_part in r.title)
+    return int(next(r.id for r in library.articles(limit=500) if title_part in r.title))
 
 
 def test_toggle_snapshots_the_article(library: Library) -> None:
