@@ -110,6 +110,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         library = Library.open(config_dir=args.config_dir, data_dir=args.data_dir)
         from finreader.tui.app import run_app
 
+        library.start_workers()
         try:
             run_app(library)
         finally:

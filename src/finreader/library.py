@@ -59,6 +59,7 @@ class Library:
         self.config = config
         self.store = store
         self._executor: Executor | None = None
+        self._pool_broken: str | None = None
         self.store.sync_feeds(config.feeds)
 
     @classmethod
@@ -261,9 +262,23 @@ class Library:
             per_host=s.per_host,
         )
 
+    def start_workers(self) -> None:
+        """Start the worker-process server now, while the standard streams are still the real
+        ones: once Textual has taken over the terminal, starting it fails ("bad value(s) in
+        fds_to_keep")."""
+        if int(os.environ.get("FINREADER_WORKERS", "0") or 0) == 1:
+            return
+        try:
+            from multiprocessing import forkserver
+
+            multiprocessing.get_context("forkserver").set_forkserver_preload(["finreader.pipeline"])
+            forkserver.ensure_running()
+        except (OSError, ValueError) as exc:
+            self._pool_broken = f"{type(exc).__name__}: {exc}"
+
     def _executor_for(self, feed_count: int) -> Executor | None:
         workers = int(os.environ.get("FINREADER_WORKERS", "0") or 0) or min(2, os.cpu_count() or 1)
-        if feed_count < POOL_THRESHOLD or workers <= 1:
+        if feed_count < POOL_THRESHOLD or workers <= 1 or self._pool_broken:
             return None  # the default thread executor
         if self._executor is None:
             context = multiprocessing.get_context("forkserver")
@@ -416,15 +431,16 @@ class Library:
             await asyncio.to_thread(store.record_not_modified, feed.id, now, now + interval)
             return FeedResult(url=feed.url, feed_id=feed.id, status="not_modified")
         assert response.body is not None
-        prepared: PreparedFeed = await loop.run_in_executor(
-            executor,
-            prepare,
-            response.body,
-            response.final_url,
-            response.headers,
-            rules,
-            disabled,
-        )
+        args = (response.body, response.final_url, response.headers, rules, disabled)
+        try:
+            prepared: PreparedFeed = await loop.run_in_executor(executor, prepare, *args)
+        except (OSError, ValueError, RuntimeError) as exc:
+            if executor is None:
+                raise
+            # The process pool could not start or died (e.g. a host that replaced the standard
+            # streams); parsing in a thread is slower but keeps the poll going.
+            self._pool_broken = f"{type(exc).__name__}: {exc}"
+            prepared = await loop.run_in_executor(None, prepare, *args)
         if prepared.error:
             next_poll = now + backoff_delay(feed.failures + 1, interval.total_seconds() / 60)
             await asyncio.to_thread(store.record_error, feed.id, prepared.error, next_poll)
