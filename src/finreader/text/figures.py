@@ -25,7 +25,7 @@ _CN_DIGITS = "零〇一二两三四五六七八九十百千"
 _CUR_WORDS = (
     r"Hong Kong dollars|U\.S\. dollars|US dollars|Canadian dollars|Australian dollars|"
     r"Singapore dollars|New Taiwan dollars|Taiwan dollars|dollars|yuan|renminbi|euros?|"
-    r"pounds(?: sterling)?|yen|rupees|USD|HKD|RMB|CNY|EUR|GBP|JPY|AUD|CAD"
+    r"pounds(?: sterling)?|yen|rupees|cents|pence|USD|HKD|RMB|CNY|EUR|GBP|JPY|AUD|CAD"
 )
 _NUM_REST = r"[0-9]*(?:,[0-9]{3})*(?:\.[0-9]+)?"
 _NUM = r"[0-9]" + _NUM_REST
@@ -141,7 +141,9 @@ def _rules() -> _Rules:
     en_after = {w.lower(): "up" for w in str_list(dirs, "en_up_after")}
     en_after.update({w.lower(): "down" for w in str_list(dirs, "en_down_after")})
     verbs = _alternation(str_list(fig, "en_level_verbs"))
-    level = re.compile(rf"\b(?:{verbs})\b[^.;!?\n]{{0,24}}\b(?:at|to)\s$", re.IGNORECASE)
+    level = re.compile(
+        rf"\b(?:{verbs})\b(?:[^.;!?\n]|\.(?=[0-9])){{0,32}}\b(?:at|to)\s$", re.IGNORECASE
+    )
     counted = (
         tuple(classifiers)
         + tuple("余" + c for c in classifiers)

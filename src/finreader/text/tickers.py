@@ -508,13 +508,15 @@ def _without_overlaps(hits: list[_Hit], ranges: list[tuple[int, int]]) -> list[_
     return out
 
 
-def find_tickers(text: str) -> list[Span]:
+def find_tickers(text: str, *, directory: Directory | None = None) -> list[Span]:
     """Ticker spans (kind "ticker") and company-name spans (kind "company") in clean text,
-    sorted by position, never overlapping."""
+    sorted by position, never overlapping. `directory` defaults to the bundled one (tests and
+    tools may pass their own)."""
     if not text:
         return []
     rules = _rules()
-    directory = default_directory()
+    if directory is None:
+        directory = default_directory()
     state = _State(text, rules, directory)
     _explicit(state)
     names = directory.find_names(text)

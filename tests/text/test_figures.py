@@ -1,0 +1,144 @@
+"""Figure kinds, the not-a-figure cases and directions of finreader.text.figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from finreader.models import FIGURE
+from finreader.text.figures import find_figures
+
+
+def surfaces(text: str) -> list[str]:
+    return [text[s.start : s.end] for s in find_figures(text)]
+
+
+def directions(text: str) -> dict[str, str | None]:
+    return {text[s.start : s.end]: s.direction for s in find_figures(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        # money, Chinese
+        ("达成了持续六年的100亿美元云合约", "100亿美元"),
+        ("其市值仍高达1.86万亿美元", "1.86万亿美元"),
+        ("AWS营收达308.73亿美元,同比增长", "308.73亿美元"),
+        ("指引640-720亿美元,上调", "640-720亿美元"),
+        ("资本开支总额392亿美元", "392亿美元"),
+        ("融资人民币500万元用于研发", "人民币500万元"),
+        ("最新价：28.66元）", "28.66元"),
+        ("价值百亿美元的合作", "百亿美元"),
+        ("投资三千万元建厂", "三千万元"),
+        ("预售价定个80万元", "80万元"),
+        ("卡里就剩下40亿的人生", "40亿"),
+        ("52万就可买回家", "52万"),
+        # money, English
+        ("revenue of HK$1.2bn this year", "HK$1.2bn"),
+        ("revenue of $30.87 billion in the quarter", "$30.87 billion"),
+        ("a €1.3bn deal", "€1.3bn"),
+        ("priced at ¥3,000 each", "¥3,000"),
+        ("a price target of $182.50 per share", "$182.50"),
+        ("guidance of $10-$12 billion", "$10-$12 billion"),
+        ("fell to 48 Hong Kong dollars", "48 Hong Kong dollars"),
+        ("raised USD 5 million in seed money", "USD 5 million"),
+        ("supplies fell by 1.6 million barrels", "1.6 million barrels"),
+        # percentages
+        ("同比增长17.47%,", "17.47%"),
+        ("shares were -3.2% lower", "-3.2%"),
+        ("crude CLH22, +0.42% was at", "+0.42%"),
+        ("利润率百分之五的水平", "百分之五"),
+        ("a 5 percent rise", "5 percent"),
+        ("growth of 1.5%-2% expected", "1.5%-2%"),
+        # percentage points and basis points
+        ("经营利润率同比下降2.61个百分点", "2.61个百分点"),
+        ("margins narrowed 2.6 percentage points", "2.6 percentage points"),
+        ("the Fed cut 25bp in March", "25bp"),
+        ("a hike of 250 basis points", "250 basis points"),
+        ("央行下调50个基点", "50个基点"),
+        # multiples
+        ("it trades at 12x earnings", "12x"),
+        ("营收增长了3倍", "3倍"),
+        ("bid the stock down to a 40 P/E this year", "40 P/E"),
+        ("a price-to-earnings (P/E) ratio of 54, consistent", "54"),
+        # price levels
+        ("恒指最新报22961点,升225点", "22961点"),
+        ("the index closed at 4,500 points", "4,500 points"),
+        ("The index was down 15 points", "15 points"),
+        ("to close at 15,082 Wednesday", "15,082"),
+        ("the loonie gained a cent to 79.22 as", "79.22"),
+        ("平替只要3900，打工人", "3900"),
+    ],
+)
+def test_figure_kinds(text: str, figure: str) -> None:
+    assert figure in surfaces(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In 2023 and 2025 the company grew; fiscal 2025 Q3 was strong.",
+        "2025年第2季度,8月中,7月末,2月28日,08月10日发布。",
+        "The meeting is at 10:30 on Jan. 28, 2024-01-05 or 1/28.",
+        "上午10点30分开会,晚上9点结束,第3点建议。",
+        "1) revenue 2) costs 3) margins; step #3 and Rank #1.",
+        "腾讯控股(00700)、贵州茅台(600519)、0700.HK、7203.T、2330.TW",
+        "美国4月非农就业人口增加 11.5万人,约3.15万名员工,2万吨废旧电池。",
+        "Almost 14,000 employees joined; two million customers; 40nm chips; a 30-year deal.",
+        "英伟达在过去的12个月里,11个国家,上市大约24年后,A14 and M1 chips, SU7 Ultra.",
+        "Call +1 212-555-0100 or 021-6888 8888.",
+    ],
+)
+def test_not_figures(text: str) -> None:
+    assert surfaces(text) == []
+
+
+def test_seed_directions() -> None:
+    text = (
+        "AWS营收达308.73亿美元,同比增长17.47%,分部经营溢利为101.60亿美元,同比增长8.85%,"
+        "但经营利润率同比下降2.61个百分点,环比下降6.54个百分点,至32.91%。"
+    )
+    got = directions(text)
+    assert got["17.47%"] == "up"
+    assert got["8.85%"] == "up"
+    assert got["2.61个百分点"] == "down"
+    assert got["6.54个百分点"] == "down"
+    assert got["308.73亿美元"] is None
+    assert got["32.91%"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "direction"),
+    [
+        ("The stock soared 239% in 2023", "239%", "up"),
+        ("share price is down 1.1% today", "1.1%", "down"),
+        ("That's less than the 1.9% loss posted", "1.9%", "down"),
+        ("driven by a 2.1% fall on Monday", "2.1%", "down"),
+        ("Xiaomi fell by 7.78% to 48 Hong Kong dollars", "7.78%", "down"),
+        ("Xiaomi fell by 7.78% to 48 Hong Kong dollars", "48 Hong Kong dollars", None),
+        ("the adjusted EPS of $5.16 beat estimates", "$5.16", None),
+        ("crude CLH22, +0.42% was at", "+0.42%", "up"),
+        ("shares were -3.2% lower", "-3.2%", "down"),
+        ("英伟达股价飙升逾200%", "200%", "up"),
+        ("龙湖集团(00960)跌6.25%。", "6.25%", "down"),
+        ("其后一度倒跌16.96点至22719.91点", "16.96点", "down"),
+        ("市值蒸发2770亿美元", "2770亿美元", "down"),
+        ("Revenue grew 94% year over year", "94%", "up"),
+        ("the company missed by 3%", "3%", "down"),
+    ],
+)
+def test_directions(text: str, figure: str, direction: str | None) -> None:
+    assert directions(text)[figure] == direction
+
+
+def test_each_occurrence_is_a_figure() -> None:
+    text = "美国4月失业率 4.3%，预期 4.3%，前值 4.3%。"
+    assert surfaces(text) == ["4.3%", "4.3%", "4.3%"]
+
+
+def test_spans_are_figures_in_order_and_in_bounds() -> None:
+    text = "营收308.73亿美元,增长17.47%; revenue $30.8 billion, up 5%."
+    spans = find_figures(text)
+    assert [s.kind for s in spans] == [FIGURE] * 4
+    assert spans == sorted(spans, key=lambda s: s.start)
+    assert all(0 <= s.start < s.end <= len(text) for s in spans)
+    assert find_figures("") == []

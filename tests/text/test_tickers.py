@@ -1,0 +1,243 @@
+"""Ticker notations, company names and the precision cases of finreader.text.tickers.
+
+Most tests use the bundled directory (data/companies.tsv), as the reader does; the directory
+loader and the ambiguity rules are also tested against a small fixture directory
+(fixtures/companies_small.tsv) so they do not depend on what the data file happens to hold.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from finreader.models import COMPANY, TICKER, Span
+from finreader.text.directory import Directory, default_directory, load_directory, parse_directory
+from finreader.text.tickers import find_tickers
+
+FIXTURE = Path(__file__).parent / "fixtures" / "companies_small.tsv"
+
+
+@pytest.fixture(scope="module")
+def small() -> Directory:
+    return load_directory(FIXTURE)
+
+
+def tickers(text: str, directory: Directory | None = None) -> list[tuple[str, str | None]]:
+    return [
+        (text[s.start : s.end], s.value)
+        for s in find_tickers(text, directory=directory)
+        if s.kind == TICKER
+    ]
+
+
+def companies(text: str, directory: Directory | None = None) -> list[tuple[str, str | None]]:
+    return [
+        (text[s.start : s.end], s.value)
+        for s in find_tickers(text, directory=directory)
+        if s.kind == COMPANY
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "symbol"),
+    [
+        ("Meta (META.US) rose", "META.US", "META.US"),
+        ("谷歌(GOOG.US)达成合约", "GOOG.US", "GOOG.US"),
+        ("Shares of Nvidia (NASDAQ: NVDA) doubled", "NASDAQ: NVDA", "NVDA.US"),
+        ("Goldman Sachs (NYSE:GS) said", "NYSE:GS", "GS.US"),
+        ("the fund (NYSEARCA: SPY) fell", "NYSEARCA: SPY", "SPY.US"),
+        ("traders piled into $TSLA today", "$TSLA", "TSLA.US"),
+        ("NVDA.O rose 3%", "NVDA.O", "NVDA.US"),
+        ("Berkshire's BRK.B shares", "BRK.B", "BRK.B.US"),
+        ("腾讯 0700.HK 收涨", "0700.HK", "0700.HK"),
+        ("腾讯 00700.HK 收涨", "00700.HK", "0700.HK"),
+        ("腾讯控股(00700)升2%", "00700", "0700.HK"),
+        ("阿里巴巴(09988.HK)跌1%", "09988.HK", "9988.HK"),
+        ("贵州茅台 600519.SH 报价", "600519.SH", "600519.SH"),
+        ("SH600519 今日", "SH600519", "600519.SH"),
+        ("贵州茅台(600519)收盘", "600519", "600519.SH"),
+        ("平安银行 000001.SZ 上涨", "000001.SZ", "000001.SZ"),
+        ("TSMC 2330.TW closed", "2330.TW", "2330.TW"),
+        ("Toyota 7203.T slipped", "7203.T", "7203.T"),
+        ("Sony 6758.T slipped", "6758.T", "6758.T"),
+        ("BP (LSE: BP.) raised its dividend", "LSE: BP", "BP.L"),
+        ("Shopify (TSX: SHOP) jumped", "TSX: SHOP", "SHOP.TO"),
+        ("Loblaw (L.TO) shares fell", "L.TO", "L.TO"),
+        ("Commonwealth Bank (ASX: CBA) fell", "ASX: CBA", "CBA.AX"),
+        ("via US.AAPL on Futu", "US.AAPL", "AAPL.US"),
+        ("Berkshire Hathaway (NYSE: BRK.B) rose", "NYSE: BRK.B", "BRK.B.US"),
+        ("Toyota (TYO: 7203) rose", "TYO: 7203", "7203.T"),
+        ("股票代码：300750 的公司", "300750", "300750.SZ"),
+        ("Xiaomi Group-W (01810) fell", "01810", "1810.HK"),
+    ],
+)
+def test_notation_is_normalised(text: str, surface: str, symbol: str) -> None:
+    assert (surface, symbol) in tickers(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The CEO said GDP and AI spending lifted IT budgets for ALL US firms.",
+        "EPS beat; the ETF and the IPO market cheered the FED in Q2.",
+        "In 2024 the index rose; on 2025-03-01 at 10:30 it fell.",
+        "Call +1 212-555-0100 or 021-6888 8888 for details.",
+        "邮编(100080)，订单号(600123)，电话(021)12345678。",
+        "The order 123456 shipped; code 600519 was mentioned without a name.",
+        "1) revenue grew 2) costs fell 3) margins widened",
+        "S&P/ASX 200 Index (ASX: XJO) fell",
+        "The plan (2025) and the memo (2024) were approved.",
+        "U.S. President said the U.S.A. and U.K. agreed.",
+        "Japan Advanced Semiconductor Manufacturing (JASM) and (GDP) (IMF)",
+        "HK$48 and US$5 and A$3 are prices, not tickers",
+        "crude futures CLH22 and the SU7 car and the A14 chip",
+    ],
+)
+def test_no_false_tickers(text: str) -> None:
+    assert tickers(text) == []
+
+
+def test_bare_symbol_needs_evidence() -> None:
+    # in parentheses and known to the directory
+    assert tickers("Apple ( AAPL ) was down") == [("AAPL", "AAPL.US")]
+    # right after the company's name (Zacks style)
+    assert ("PYPL", "PYPL.US") in tickers("PayPal PYPL joined forces with ConsenSys.")
+    # followed by "stock"
+    assert tickers("After the call TSM stock gained 3%.") == [("TSM", "TSM.US")]
+    # confirmed earlier in the same article
+    text = "Arista Networks (NYSE: ANET) rose. The growth rate for ANET is high."
+    assert [s for _, s in tickers(text)] == ["ANET.US", "ANET.US"]
+    # a bare known symbol alone is not enough
+    assert tickers("We met the AMD team and the TSM crew.") == []
+
+
+def test_company_names_link_to_symbols() -> None:
+    text = "英伟达、谷歌、亚马逊、微软和特斯拉的股价都涨了,Nvidia and Microsoft too."
+    found = companies(text)
+    assert ("英伟达", "NVDA.US") in found
+    assert ("谷歌", "GOOG.US") in found
+    assert ("亚马逊", "AMZN.US") in found
+    assert ("微软", "MSFT.US") in found
+    assert ("特斯拉", "TSLA.US") in found
+    assert ("Nvidia", "NVDA.US") in found
+    assert ("Microsoft", "MSFT.US") in found
+
+
+def test_name_before_notation_links_even_when_directory_lacks_it() -> None:
+    assert companies("In stock news, Loblaw (L.TO) shares fell") == [("Loblaw", "L.TO")]
+    assert companies("Heavily traded Primero Mining (P.TO) shed 15%") == [
+        ("Primero Mining", "P.TO")
+    ]
+    assert companies("The Commonwealth Bank of Australia (ASX: CBA) fell") == [
+        ("Commonwealth Bank of Australia", "CBA.AX")
+    ]
+    assert companies("开源证券维持九典制药（300705.SZ，最新价：28.66元）") == [
+        ("九典制药", "300705.SZ")
+    ]
+
+
+def test_explicit_ticker_wins_over_directory_default() -> None:
+    # the directory's default for 谷歌 is one share class; the notation next to it decides
+    found = find_tickers("谷歌(GOOGL.US)发布财报")
+    assert [(s.kind, s.value) for s in found] == [("company", "GOOGL.US"), ("ticker", "GOOGL.US")]
+
+
+def test_apple_the_fruit_and_meta_the_word() -> None:
+    assert companies("Apple pie is a dessert. An apple a day keeps doctors away.") == []
+    assert companies("我今天吃了一个苹果，苹果很甜。") == []
+    assert companies("We had a meta discussion. Meta-analysis shows nothing.") == []
+    assert companies("Users of MetaMask can buy Ether.") == []
+    assert companies("Apple said on Tuesday it would buy back shares.") == [("Apple", "AAPL.US")]
+    assert ("苹果", "AAPL.US") in companies("苹果推出了新的芯片")
+    assert companies("市值达2万亿美元的公司包括苹果和微软") == [
+        ("苹果", "AAPL.US"),
+        ("微软", "MSFT.US"),
+    ]
+    # one sense per article: once the company is evident, every mention links
+    text = "Meta (META.US) rose. Later Meta said it would spend more."
+    assert [n for n, _ in companies(text)] == ["Meta", "Meta"]
+
+
+def test_spans_are_sorted_and_disjoint() -> None:
+    text = "Nvidia (NASDAQ: NVDA) and 腾讯控股(00700) and $TSLA and Apple ( AAPL )"
+    spans = find_tickers(text)
+    assert spans == sorted(spans, key=lambda s: s.start)
+    for a, b in zip(spans, spans[1:], strict=False):
+        assert a.end <= b.start
+    assert all(0 <= s.start < s.end <= len(text) for s in spans)
+
+
+def test_empty_and_plain_text() -> None:
+    assert find_tickers("") == []
+    assert find_tickers("nothing to see here, just words.") == []
+
+
+# ---- the directory loader and matcher, on the fixture ------------------------------------
+
+
+def test_directory_parses_fixture(small: Directory) -> None:
+    assert len(small) == 19
+    assert small.has("NVDA.US") and small.has("0700.HK")
+    assert "AAPL" in small.us_bases
+    hits = small.find_names("Nvidia, 英伟达, 輝達 and 騰訊")
+    assert [(h.alias, h.symbols[0]) for h in hits] == [
+        ("Nvidia", "NVDA.US"),
+        ("英伟达", "NVDA.US"),
+        ("輝達", "NVDA.US"),
+        ("騰訊", "0700.HK"),
+    ]
+
+
+def test_directory_marks_ambiguous_aliases(small: Directory) -> None:
+    (apple,) = small.find_names("Apple")
+    assert apple.ambiguous
+    (full,) = small.find_names("Apple Inc. rose")
+    assert full.alias == "Apple Inc." and not full.ambiguous
+
+
+def test_directory_whole_words_and_share_class_tags(small: Directory) -> None:
+    assert small.find_names("MetaMask and Teslas") == []
+    assert [h.alias for h in small.find_names("Alibaba-W (09988)")] == ["Alibaba"]
+    assert small.find_names("Meta-analysis") == []
+
+
+def test_directory_longest_match_wins(small: Directory) -> None:
+    assert [h.alias for h in small.find_names("腾讯控股今天")] == ["腾讯控股"]
+
+
+def test_directory_tolerates_bad_rows() -> None:
+    d = parse_directory(
+        "# comment\nsymbol\tname\taliases\tindexes\n\tno symbol\t\t\nX.US\t\t\t\n"
+        "ABC.US\tAbc Corp\tAbcee|~Abc\tSP500\n"
+    )
+    assert len(d) == 1
+    assert [h.alias for h in d.find_names("Abcee rose")] == ["Abcee"]
+
+
+def test_directory_handles_text_outside_the_bmp(small: Directory) -> None:
+    text = "😀😀 英伟达 😀 Nvidia"
+    hits = small.find_names(text)
+    assert [text[h.start : h.end] for h in hits] == ["英伟达", "Nvidia"]
+
+
+def test_fixture_directory_drives_find_tickers(small: Directory) -> None:
+    # Block is an ambiguous word; the symbol next to it is the evidence
+    text = "PayPal competes with Block SQ. Block facilitates bitcoin trading."
+    found = find_tickers(text, directory=small)
+    assert Span(21, 26, COMPANY, "SQ.US") in found
+    assert ("SQ", "SQ.US") in tickers(text, small)
+    assert companies("Pick a target. Block the shot.", small) == []
+
+
+def test_bundled_directory_loads_fast_and_once() -> None:
+    import time
+
+    default_directory.cache_clear()
+    start = time.perf_counter()
+    directory = default_directory()
+    elapsed = time.perf_counter() - start
+    assert len(directory) > 500
+    assert default_directory() is directory
+    # the brief asks < 100 ms; leave room for a loaded CI machine
+    assert elapsed < 0.5, f"directory took {elapsed * 1000:.0f} ms to load"
