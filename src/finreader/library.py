@@ -46,12 +46,34 @@ __all__ = ["ArticleQuery", "Library"]
 DEMO_SCHEME = "demo:"
 # Below this many feeds to parse, starting worker processes (~0.3 s each) costs more than it saves.
 POOL_THRESHOLD = 8
+# Pages fetched per feed per poll for full_text feeds: a first poll of a 50-item feed should not
+# turn into 50 page downloads from one publisher.
+FULL_TEXT_PER_POLL = 20
 
 ResultCallback = Callable[[FeedResult, int, int], None]
 
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
+
+
+def _decode_page(body: bytes, content_type: str) -> str:
+    """Decode an article page: the declared charset, else UTF-8, else GB18030 (a superset of
+    GBK/GB2312, what undeclared Chinese finance pages use), else UTF-8 with replacements."""
+    declared = re.search(r"charset=[\"']?([\w.-]+)", content_type, re.I)
+    head = body[:4096].decode("ascii", "replace")
+    meta = re.search(r"<meta[^>]+charset=[\"']?([\w.-]+)", head, re.I)
+    for name in (m.group(1) for m in (declared, meta) if m):
+        try:
+            return body.decode(name)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    for name in ("utf-8", "gb18030"):
+        try:
+            return body.decode(name)
+        except UnicodeDecodeError:
+            continue
+    return body.decode("utf-8", "replace")
 
 
 class Library:
@@ -457,15 +479,37 @@ class Library:
             last_modified=response.headers.get("last-modified"),
             warning=prepared.warning,
         )
+        full_text_error = None
+        if feed.full_text and counts.new_ids:
+            full_text_error = await self._fetch_full_texts(counts.new_ids[:FULL_TEXT_PER_POLL])
         return FeedResult(
             url=response.permanent_url or feed.url,
             feed_id=feed.id,
             status="ok",
+            error=full_text_error,
             new=counts.new,
             updated=counts.updated,
             unchanged=counts.unchanged,
             title=feed.title or prepared.title,
         )
+
+    async def _fetch_full_texts(self, article_ids: Sequence[int]) -> str | None:
+        """For full_text feeds: replace each new item's summary with its page's main text.
+        Returns a one-line note when some pages could not be used (the summaries stay)."""
+        gate = asyncio.Semaphore(4)
+        failures: list[str] = []
+
+        async def one(article_id: int) -> None:
+            async with gate:
+                try:
+                    await self.fetch_full_text(article_id)
+                except (ValueError, KeyError) as exc:
+                    failures.append(str(exc))
+
+        await asyncio.gather(*(one(i) for i in article_ids))
+        if not failures:
+            return None
+        return f"full text unavailable for {len(failures)} of {len(article_ids)}: {failures[0]}"
 
     def _follow_redirect(self, feed: Feed, new_url: str) -> None:
         """A 301/308 chain means the feed moved for good: store and config follow it."""
@@ -501,7 +545,7 @@ class Library:
             response = await fetch(client, FetchRequest(0, link), policy)
         if response.error or response.body is None:
             raise ValueError(f"could not fetch the page: {response.error or response.status}")
-        page = response.body.decode("utf-8", "replace")
+        page = _decode_page(response.body, response.headers.get("content-type", ""))
         main = await asyncio.to_thread(extract_main_html, page, response.final_url)
         if not main:
             raise ValueError("no article text found on the page")

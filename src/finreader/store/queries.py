@@ -11,7 +11,7 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -83,6 +83,7 @@ class BatchCounts:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    new_ids: list[int] = field(default_factory=list)
 
 
 _FEED_COLUMNS = (
@@ -271,6 +272,7 @@ class Store:
                     )
                     article_id = int(cursor.lastrowid or 0)
                     counts.new += 1
+                    counts.new_ids.append(article_id)
                 else:
                     article_id = existing[0]
                     old_title, old_text = conn.execute(
