@@ -7,6 +7,7 @@ loader and the ambiguity rules are also tested against a small fixture directory
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -163,7 +164,7 @@ def test_spans_are_sorted_and_disjoint() -> None:
     text = "Nvidia (NASDAQ: NVDA) and 腾讯控股(00700) and $TSLA and Apple ( AAPL )"
     spans = find_tickers(text)
     assert spans == sorted(spans, key=lambda s: s.start)
-    for a, b in zip(spans, spans[1:], strict=False):
+    for a, b in pairwise(spans):
         assert a.end <= b.start
     assert all(0 <= s.start < s.end <= len(text) for s in spans)
 
