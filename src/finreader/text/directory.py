@@ -48,9 +48,8 @@ _LEGAL_SUFFIXES = (
 )
 
 
-def _is_word_char(ch: str) -> bool:
-    """ASCII letters and digits: the characters a Latin alias must not run into."""
-    return ch.isascii() and ch.isalnum()
+# ASCII letters and digits: the characters a Latin alias must not run into.
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +59,7 @@ class Company:
     indexes: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NameHit:
     """One alias found in text: text[start:end] is the alias as written."""
 
@@ -161,11 +160,11 @@ def _latin_hit(text: str, end: int, value: tuple[str, tuple[str, ...], bool]) ->
     alias, symbols, ambiguous = value
     start = end - len(alias)
     n = len(text)
-    if start > 0 and _is_word_char(text[start - 1]):
+    if start > 0 and text[start - 1] in _WORD_CHARS:
         return None
-    if _is_word_char(alias[-1]) and end < n:
+    if alias[-1] in _WORD_CHARS and end < n:
         nxt = text[end]
-        if _is_word_char(nxt):
+        if nxt in _WORD_CHARS:
             return None
         if nxt == "-" and end + 1 < n and text[end + 1].isalpha():
             # "Alibaba-W" / "Xiaomi-SW" are names; "Meta-analysis" is not.

@@ -80,6 +80,7 @@ _PREFIXES = tuple(
 )
 _SIGNS = "+-−"
 _PREFIX_LAST = frozenset(p[-1] for p in _PREFIXES)
+_PREFIX_SET = frozenset(_PREFIXES)
 _CODES = frozenset(p for p in _PREFIXES if len(p) == 3 and p.isupper())
 _TIME_BEFORE = ("上午", "下午", "晚上", "凌晨", "早上", "中午", "傍晚", "今晚", "晚", "早", "第")
 _YEAR = re.compile(r"(?:19|20)[0-9][0-9]")
@@ -98,8 +99,9 @@ class _Rules:
     en_words: dict[str, str]
     en_after: dict[str, str]
     zh_cues: tuple[str, ...]
+    zh_cue_ends: frozenset[str]
     ratio_cues: tuple[str, ...]
-    level: re.Pattern[str]
+    level_verbs: frozenset[str]
     classifiers: tuple[str, ...]
 
 
@@ -140,10 +142,6 @@ def _rules() -> _Rules:
     en_words.update({w.lower(): "down" for w in str_list(dirs, "en_down")})
     en_after = {w.lower(): "up" for w in str_list(dirs, "en_up_after")}
     en_after.update({w.lower(): "down" for w in str_list(dirs, "en_down_after")})
-    verbs = _alternation(str_list(fig, "en_level_verbs"))
-    level = re.compile(
-        rf"\b(?:{verbs})\b(?:[^.;!?\n]|\.(?=[0-9])){{0,32}}\b(?:at|to)\s$", re.IGNORECASE
-    )
     counted = (
         tuple(classifiers)
         + tuple("余" + c for c in classifiers)
@@ -156,8 +154,9 @@ def _rules() -> _Rules:
         en_words=en_words,
         en_after=en_after,
         zh_cues=tuple(str_list(fig, "zh_price_cues")),
+        zh_cue_ends=frozenset(c[-1] for c in str_list(fig, "zh_price_cues")),
         ratio_cues=tuple(c + " " for c in str_list(fig, "en_ratio_cues")),
-        level=level,
+        level_verbs=frozenset(v.lower() for v in str_list(fig, "en_level_verbs")),
         classifiers=counted,
     )
 
@@ -175,6 +174,9 @@ def _is_time(text: str, start: int, end: int, number: str) -> bool:
 def _bare_ok(text: str, start: int, end: int, number: str, rules: _Rules) -> bool:
     """A bare number is a figure only after a price cue ("只要3900", "ratio of 54",
     "close at 15,082"), and never when it is a year or part of a code ("0700.HK")."""
+    prev = text[start - 1] if start else ""
+    if prev != " " and prev not in rules.zh_cue_ends:
+        return False
     after = text[end : end + 2]
     if (after[:1] == "." and after[1:].isalpha()) or (after[:1] in ":/-" and after[1:].isdigit()):
         return False
@@ -182,23 +184,29 @@ def _bare_ok(text: str, start: int, end: int, number: str, rules: _Rules) -> boo
     if plain_int and len(number) == 4 and _YEAR.fullmatch(number):
         return False
     before = text[max(0, start - 60) : start]
-    if before.endswith(rules.zh_cues):
-        return not after[:1] or after[:1] not in "年月日号时分秒个人名次位家只件"
+    if prev != " ":
+        if before.endswith(rules.zh_cues):
+            return not after[:1] or after[:1] not in "年月日号时分秒个人名次位家只件"
+        return False
     if before.endswith(rules.ratio_cues):
         return True
-    if plain_int:
-        return False
-    if not before.endswith((" at ", " to ")):
+    if plain_int or not before.endswith((" at ", " to ")):
         return False
     low = text[end : end + 5].lower()
     if low.lstrip().startswith(("am", "pm", "a.m", "p.m")):
         return False
-    return rules.level.search(before) is not None
+    # a market verb among the few words before "at"/"to", within the sentence
+    for word in reversed(before.split()[-8:-1]):
+        if word[-1] in ".;!?" and not word[-2:-1].isdigit():
+            return False
+        if word.strip(",.;:()").lower() in rules.level_verbs:
+            return True
+    return False
 
 
-# Everything up to the last clause mark before a figure ("营收达308.73亿美元,同比增长17.47%":
-# only "同比增长" speaks for 17.47%).
-_CUT = re.compile(r".*(?:[,;:，。；：！？!?\n、()（）]|\.\s)", re.DOTALL)
+# The last clause mark before a figure ("营收达308.73亿美元,同比增长17.47%": only "同比增长"
+# speaks for 17.47%), found as the first mark in the reversed window (a charset scan in C).
+_MARK = re.compile(r"[,;:，。；：！？!?\n、()（）]|\s\.")
 
 
 def _direction(
@@ -219,9 +227,9 @@ def _direction(
             if found is not None:
                 return found
     seg = text[max(prev_end, start - 40) : start]
-    cut = _CUT.match(seg)
-    if cut is not None:
-        seg = seg[cut.end() :]
+    mark = _MARK.search(seg[::-1])
+    if mark is not None:
+        seg = seg[len(seg) - mark.start() :]
     if not seg:
         return None
     if not seg.isascii():
@@ -254,13 +262,12 @@ def _prefix(text: str, start: int) -> int:
         return start
     if last not in _PREFIX_LAST:
         return start
-    head = text[max(0, start - 4) : start]
-    for prefix in _PREFIXES:
-        if head.endswith(prefix):
-            at = start - len(prefix)
+    for size in (3, 2, 1):
+        if start >= size and text[start - size : start] in _PREFIX_SET:
+            at = start - size
             if at == 0 or text[at - 1] not in _ASCII_WORD:
                 return at
-            return -1 if prefix[0] in "$€£¥" else start
+            return -1 if text[at] in "$€£¥" else start
     return start
 
 
