@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
-from finreader.models import ArticleRow
+from finreader.models import ArticleQuery, ArticleRow
 from finreader.text.sanitize import one_line
 from finreader.tui.bindings import MAIN_KEYS, make_bindings
 from finreader.tui.errors import ReportsWorkerErrors
@@ -34,7 +34,7 @@ from finreader.tui.widgets.reader import Reader
 from finreader.tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
-    from finreader.library import ArticleQuery, Library
+    from finreader.library import Library
 
 # Below this many columns the three panes become one pane at a time (80x24 must stay usable).
 NARROW_BELOW = 100
@@ -118,15 +118,22 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
 
     def _layout(self, width: int) -> None:
         self.narrow = width < NARROW_BELOW
-        self.set_class(self.narrow, "-narrow")
         self._show_pane(self.pane)
 
     def _show_pane(self, pane: str) -> None:
         """Narrow mode shows only `pane`; wide mode shows all three and just focuses it."""
         self.pane = pane
-        for name in PANES:
-            self.set_class(name == pane, f"-pane-{name}")
+        self._sync_classes()
         self._pane_widget(pane).focus()
+
+    def _sync_classes(self) -> None:
+        """Touch the screen's classes only when they change: each change restyles every widget
+        on the screen (80 needless calls cost ~0.28 s of start-up in a profile)."""
+        wanted = {"-narrow", f"-pane-{self.pane}"} if self.narrow else set()
+        current = {c for c in self.classes if c == "-narrow" or c.startswith("-pane-")}
+        if wanted != current:
+            self.remove_class(*(current - wanted))
+            self.add_class(*(wanted - current))
 
     def _pane_widget(self, pane: str) -> Widget:
         return {"feeds": self.feed_list, "articles": self.article_list, "reader": self.reader}[pane]
@@ -144,8 +151,6 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
 
     # -- queries ---------------------------------------------------------------------------------
     def current_query(self) -> ArticleQuery:
-        from finreader.library import ArticleQuery
-
         choice = self.choice
         return ArticleQuery(
             feed_id=choice.feed_id if choice.kind == "feed" else None,

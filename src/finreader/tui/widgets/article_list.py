@@ -24,13 +24,13 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from finreader.models import ArticleRow
+from finreader.models import ArticleQuery, ArticleRow
 from finreader.tui.errors import ReportsWorkerErrors
 from finreader.tui.format import row_text
 from finreader.tui.messages import PageLoaded
 
 if TYPE_CHECKING:
-    from finreader.library import ArticleQuery, Library
+    from finreader.library import Library
 
 PAGE_SIZE = 200
 # 50 pages = 10,000 rows (about 3 MB of ArticleRow) kept; older pages are read again on demand.

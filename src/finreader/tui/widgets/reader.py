@@ -2,13 +2,10 @@
 
 The body is the stored clean text painted by `finreader.render.render_article`, which returns
 rich Text; nothing here parses markup, so feed text cannot inject styles or click actions
-(HOSTILE.md O5). Headers go through `sanitize.one_line`, the body through `for_terminal`.
+(HOSTILE.md O5). Headers go through `sanitize.one_line`; render.py scrubs the body.
 """
 
 from __future__ import annotations
-
-import inspect
-from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,53 +13,30 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from finreader.models import Article
-from finreader.text.sanitize import for_terminal, one_line
+from finreader.render import render_article, render_header, render_title
+from finreader.text.sanitize import one_line
 from finreader.tui.format import local_time, safe_link
 
 EMPTY_HINT = "Pick an article and press enter to read it here."
 
 
 def render_body(article: Article, *, theme: str, colors: str, show_removed: bool) -> Text:
-    """The article body as rich Text, by render.render_article when it accepts our options.
-
-    The renderer's keyword options are probed once per call with inspect so this pane keeps
-    working while render.py's signature settles (it may or may not take `colors`).
-    """
-    processed = article.processed
-    try:
-        from finreader.render import render_article
-    except ImportError:  # render.py not installed yet: plain clean text.
-        return _plain_body(article, show_removed=show_removed)
-    params = inspect.signature(render_article).parameters
-    kwargs: dict[str, Any] = {}
-    if "title" in params:
-        kwargs["title"] = None
-    if "theme" in params:
-        kwargs["theme"] = theme
-    if "show_removed" in params:
-        kwargs["show_removed"] = show_removed
-    if "colors" in params:
-        kwargs["colors"] = colors
-    body = render_article(processed, **kwargs)
-    if not isinstance(body, Text):
-        return Text(for_terminal(str(body)))
-    return body
+    """The clean body with tickers, companies, figures (coloured by direction) and links
+    styled by render.render_article; the title and tickers line are in the header instead."""
+    return render_article(
+        article.processed,
+        title=None,
+        theme=theme,
+        colors=colors,
+        show_removed=show_removed,
+        header=False,
+    )
 
 
-def _plain_body(article: Article, *, show_removed: bool) -> Text:
-    body = Text(for_terminal(article.processed.text))
-    if show_removed and article.processed.removed:
-        body.append("\n\nRemoved by the cleaner:\n", "bold")
-        for removal in article.processed.removed:
-            body.append(f"[{removal.rule}] ", "dim")
-            body.append(for_terminal(removal.text) + "\n", "strike dim")
-    return body
-
-
-def header_text(article: Article) -> Text:
+def header_text(article: Article, *, theme: str = "dark", colors: str = "default") -> Text:
     """Title, source/author, local published time, link and tickers, each as plain text."""
     head = Text(end="")
-    head.append(one_line(article.title) or "(untitled)", "bold")
+    head.append_text(render_title(article.title, theme=theme))
     head.append("\n")
     source = one_line(article.processed.source or article.feed_title or "")
     author = one_line(article.author or article.processed.author or "")
@@ -78,11 +52,10 @@ def header_text(article: Article) -> Text:
     elif article.link:
         head.append("\n")
         head.append("(link not http/https: " + one_line(article.link)[:120] + ")", "dim")
-    tickers = article.processed.tickers
-    if tickers:
+    tickers = render_header(article.processed, theme=theme, colors=colors)
+    if tickers.plain:
         head.append("\n")
-        head.append("Tickers: ", "dim")
-        head.append(" ".join(one_line(t) for t in tickers), "bold")
+        head.append_text(tickers)
     if article.summary_only:
         head.append("\n")
         head.append("Summary only: press f to fetch the full article.", "dim italic")
@@ -116,7 +89,9 @@ class Reader(VerticalScroll, can_focus=True):
             header.update(Text(EMPTY_HINT))
             body.update(Text(""))
             return
-        header.update(header_text(self.article))
+        header.update(
+            header_text(self.article, theme=self.theme_name, colors=self.color_convention)
+        )
         body.update(
             render_body(
                 self.article,
