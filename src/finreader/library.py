@@ -468,9 +468,9 @@ class Library:
             await asyncio.to_thread(store.record_error, feed.id, prepared.error, next_poll)
             return FeedResult(url=feed.url, feed_id=feed.id, status="error", error=prepared.error)
         counts = await asyncio.to_thread(
-            store.save_batch,
+            store.save_rows,
             feed.id,
-            prepared.items,
+            prepared.rows,
             now=now,
             next_poll=now + interval,
             feed_title=prepared.title,

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from finreader.feeds.parse import FeedError, parse_feed
 from finreader.models import ParsedEntry, ProcessedArticle
+from finreader.store.rows import ItemRow, item_row
 from finreader.text import process as text_process
 from finreader.text.sanitize import for_storage
 
@@ -24,7 +25,7 @@ _TAG = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|/[a-zA-Z]|!--)")
 class PreparedFeed:
     title: str | None = None
     link: str | None = None
-    items: list[tuple[ParsedEntry, ProcessedArticle]] = field(default_factory=list)
+    rows: list[ItemRow] = field(default_factory=list)
     warning: str | None = None
     error: str | None = None
 
@@ -80,7 +81,7 @@ def prepare(
         rules = _rules(text_process.RULES_VERSION, user_rules, disabled)
     except Exception as exc:
         return PreparedFeed(error=f"bad cleaning rule: {exc}"[:300])
-    items = [(entry, process_entry(entry, rules, url)) for entry in parsed.entries]
+    rows = [item_row(entry, process_entry(entry, rules, url)) for entry in parsed.entries]
     return PreparedFeed(
-        title=parsed.title, link=parsed.link, items=items, warning=parsed.warning, error=None
+        title=parsed.title, link=parsed.link, rows=rows, warning=parsed.warning, error=None
     )

@@ -6,7 +6,6 @@ one transaction, so a poll killed mid-write leaves either the whole batch or non
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -14,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from finreader.models import (
     Article,
@@ -29,19 +29,19 @@ from finreader.models import (
     Span,
 )
 from finreader.store.db import ConnectionPool
+from finreader.store.rows import (
+    ItemRow,
+    blocks_to_json,
+    item_row,
+    removed_to_json,
+    spans_to_json,
+    to_db_time,
+)
 from finreader.store.search import index_text, match_query
 
 # A feed that claims its items were published next year is wrong; clamp so it cannot pin itself
 # to the top of every list.
 MAX_FUTURE = timedelta(days=1)
-
-
-def to_db_time(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def from_db_time(value: str | None) -> datetime | None:
@@ -50,32 +50,12 @@ def from_db_time(value: str | None) -> datetime | None:
     return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
-def spans_to_json(spans: Sequence[Span]) -> str:
-    return json.dumps(
-        [[s.start, s.end, s.kind, s.value, s.direction] for s in spans],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-
-
 def spans_from_json(value: str) -> list[Span]:
     return [Span(a, b, k, v, d) for a, b, k, v, d in json.loads(value or "[]")]
 
 
-def blocks_to_json(blocks: Sequence[Block]) -> str:
-    return json.dumps([[b.kind, b.start, b.end] for b in blocks], separators=(",", ":"))
-
-
 def blocks_from_json(value: str) -> list[Block]:
     return [Block(k, a, b) for k, a, b in json.loads(value or "[]")]
-
-
-def content_hash(entry: ParsedEntry) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(entry.title.encode("utf-8", "replace"))
-    digest.update(b"\x00")
-    digest.update(entry.content.encode("utf-8", "replace"))
-    return digest.hexdigest()
 
 
 @dataclass(slots=True)
@@ -219,6 +199,15 @@ class Store:
         self,
         feed_id: int,
         items: Sequence[tuple[ParsedEntry, ProcessedArticle]],
+        **kwargs: Any,
+    ) -> BatchCounts:
+        """save_rows for (entry, processed) pairs; the poll path builds rows in its workers."""
+        return self.save_rows(feed_id, [item_row(e, p) for e, p in items], **kwargs)
+
+    def save_rows(
+        self,
+        feed_id: int,
+        rows: Sequence[ItemRow],
         *,
         now: datetime,
         next_poll: datetime,
@@ -230,37 +219,37 @@ class Store:
     ) -> BatchCounts:
         """Store one feed's items in one transaction and record the poll as a success."""
         counts = BatchCounts()
-        now_text = to_db_time(now)
-        latest = now + MAX_FUTURE
+        now_text = to_db_time(now) or ""
+        latest = to_db_time(now + MAX_FUTURE) or ""
         with self.transaction() as conn:
-            for entry, processed in items:
-                digest = content_hash(entry)
-                existing = self._find_existing(conn, feed_id, entry, digest)
-                if existing is not None and existing[1] == digest:
+            for row in rows:
+                existing = self._find_existing(conn, feed_id, row)
+                if existing is not None and existing[1] == row.content_hash:
                     counts.unchanged += 1
                     continue
-                published = entry.published or entry.updated or now
-                if published > latest:
-                    published = now
-                tickers = processed.tickers
+                published = row.published or now_text
+                # Far future pins an item to the top; before 1970 is a parse error (year 1,
+                # feedparser's year -1) that the same poll's retention purge would delete.
+                if published > latest or published < "1970":
+                    published = now_text
                 values = (
-                    entry.guid,
-                    entry.link,
-                    digest,
-                    entry.title,
-                    entry.author or processed.author,
-                    processed.source,
-                    to_db_time(published),
-                    entry.content,
-                    int(entry.content_is_html),
-                    int(entry.summary_only),
-                    processed.text,
-                    blocks_to_json(processed.blocks),
-                    spans_to_json(processed.spans),
-                    json.dumps([[r.rule, r.text] for r in processed.removed], ensure_ascii=False),
-                    processed.rules_version,
-                    processed.fallback_reason,
-                    " ".join(tickers),
+                    row.guid,
+                    row.link,
+                    row.content_hash,
+                    row.title,
+                    row.author,
+                    row.source,
+                    published,
+                    row.raw,
+                    row.raw_is_html,
+                    row.summary_only,
+                    row.text,
+                    row.blocks,
+                    row.spans,
+                    row.removed,
+                    row.rules_version,
+                    row.fallback_reason,
+                    row.tickers,
                 )
                 if existing is None:
                     cursor = conn.execute(
@@ -290,12 +279,13 @@ class Store:
                     counts.updated += 1
                 conn.execute(
                     "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-                    (article_id, index_text(entry.title), index_text(processed.text)),
+                    (article_id, row.fts_title, row.fts_body),
                 )
-                conn.executemany(
-                    "INSERT OR IGNORE INTO article_tickers (symbol, article_id) VALUES (?, ?)",
-                    [(symbol, article_id) for symbol in tickers],
-                )
+                if row.tickers:
+                    conn.executemany(
+                        "INSERT OR IGNORE INTO article_tickers (symbol, article_id) VALUES (?, ?)",
+                        [(symbol, article_id) for symbol in row.tickers.split()],
+                    )
             conn.execute(
                 "UPDATE feeds SET title = COALESCE(title, ?), site_link = COALESCE(?, site_link), "
                 "etag = ?, last_modified = ?, last_success = ?, last_error = ?, failures = 0, "
@@ -315,7 +305,7 @@ class Store:
 
     @staticmethod
     def _find_existing(
-        conn: sqlite3.Connection, feed_id: int, entry: ParsedEntry, digest: str
+        conn: sqlite3.Connection, feed_id: int, entry: ItemRow
     ) -> tuple[int, str] | None:
         """Dedupe by GUID, then link, then content hash (feeds without either)."""
         row = None
@@ -333,7 +323,7 @@ class Store:
             row = conn.execute(
                 "SELECT id, content_hash FROM articles WHERE feed_id = ? AND content_hash = ? "
                 "LIMIT 1",
-                (feed_id, digest),
+                (feed_id, entry.content_hash),
             ).fetchone()
         return (int(row[0]), str(row[1])) if row else None
 
@@ -364,7 +354,7 @@ class Store:
                     processed.text,
                     blocks_to_json(processed.blocks),
                     spans_to_json(processed.spans),
-                    json.dumps([[r.rule, r.text] for r in processed.removed], ensure_ascii=False),
+                    removed_to_json(processed),
                     processed.rules_version,
                     processed.fallback_reason,
                     processed.source,

@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import re
 
-_CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af])")
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
 _TERM = re.compile(r"[\w\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af.$%-]+")
 
 
 def index_text(text: str) -> str:
-    """The form stored in the index: CJK characters separated by spaces."""
-    return _CJK.sub(r" \1 ", text)
+    """The form stored in the index: CJK characters separated by spaces.
+
+    One callback per run of CJK characters, not per character: a per-character template
+    substitution cost ~1 ms per article here, more than the rest of storing it."""
+    return _CJK_RUN.sub(_spaced, text)
+
+
+def _spaced(match: re.Match[str]) -> str:
+    return " " + " ".join(match.group()) + " "
 
 
 def match_query(user_text: str) -> str | None:

@@ -1,0 +1,97 @@
+"""Provides ItemRow: one article as the store writes it, built where the CPU work happens.
+
+Worker processes build these (JSON, hashes and the index form of the text included), so the
+parent process, which also runs the event loop and the SQLite writer, only unpickles tuples and
+executes SQL. Pickling the dataclasses instead cost ~1 ms per item here: as much as cleaning it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import NamedTuple
+
+from finreader.models import Block, ParsedEntry, ProcessedArticle, Span
+from finreader.store.search import index_text
+
+
+class ItemRow(NamedTuple):
+    guid: str | None
+    link: str | None
+    content_hash: str
+    title: str
+    author: str | None
+    source: str | None
+    published: str | None  # ISO UTC as stored; None = use the poll time
+    raw: str
+    raw_is_html: int
+    summary_only: int
+    text: str
+    blocks: str
+    spans: str
+    removed: str
+    rules_version: str
+    fallback_reason: str | None
+    tickers: str  # space-separated canonical symbols
+    fts_title: str
+    fts_body: str
+
+
+def to_db_time(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def spans_to_json(spans: Sequence[Span]) -> str:
+    return json.dumps(
+        [[s.start, s.end, s.kind, s.value, s.direction] for s in spans],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def blocks_to_json(blocks: Sequence[Block]) -> str:
+    return json.dumps([[b.kind, b.start, b.end] for b in blocks], separators=(",", ":"))
+
+
+def removed_to_json(processed: ProcessedArticle) -> str:
+    return json.dumps(
+        [[r.rule, r.text] for r in processed.removed], ensure_ascii=False, separators=(",", ":")
+    )
+
+
+def content_hash(entry: ParsedEntry) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(entry.title.encode("utf-8", "replace"))
+    digest.update(b"\x00")
+    digest.update(entry.content.encode("utf-8", "replace"))
+    return digest.hexdigest()
+
+
+def item_row(entry: ParsedEntry, processed: ProcessedArticle) -> ItemRow:
+    return ItemRow(
+        guid=entry.guid,
+        link=entry.link,
+        content_hash=content_hash(entry),
+        title=entry.title,
+        author=entry.author or processed.author,
+        source=processed.source,
+        published=to_db_time(entry.published or entry.updated),
+        raw=entry.content,
+        raw_is_html=int(entry.content_is_html),
+        summary_only=int(entry.summary_only),
+        text=processed.text,
+        blocks=blocks_to_json(processed.blocks),
+        spans=spans_to_json(processed.spans),
+        removed=removed_to_json(processed),
+        rules_version=processed.rules_version,
+        fallback_reason=processed.fallback_reason,
+        tickers=" ".join(processed.tickers),
+        fts_title=index_text(entry.title),
+        fts_body=index_text(processed.text),
+    )
