@@ -393,6 +393,15 @@ async def test_snapshot_opens_after_its_feed_is_removed(library: Library) -> Non
         assert screen.reader.body_text.strip() != ""
         await pilot.press("escape")
         assert not screen.reading and has_focus(screen, screen.table)
+        # With no article left to resolve a bare symbol from, $NVDA still finds it.
+        screen.filter_input.value = "$NVDA"
+        await pilot.pause()
+        await settled(pilot, screen)
+        assert table_ids(screen) == [seed]
+        screen.filter_input.value = "$NVD"
+        await pilot.pause()
+        await settled(pilot, screen)
+        assert table_ids(screen) == []
         await pilot.press("escape")
         assert not isinstance(top(app), BookmarksScreen)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import zip_longest
 from typing import TYPE_CHECKING, ClassVar
@@ -126,21 +127,38 @@ def parse_filter(value: str) -> BookmarkFilter:
 def find_bookmarks(library: Library, wanted: BookmarkFilter) -> list[Bookmark]:
     """Bookmarks matching every part of `wanted`, newest saved first (blocking: call in a thread).
 
-    Library.bookmarks takes one tag, one ticker and one text; a filter with several of a kind
-    makes one call per extra term and keeps the bookmarks every call returned."""
-    if wanted.empty:
-        return library.bookmarks()
+    Library.bookmarks takes one tag and one text; a filter with several makes one call per extra
+    term and keeps the bookmarks every call returned. Tickers are matched here (see
+    `ticker_matcher`) so a bare symbol still finds bookmarks whose articles are gone."""
     result: list[Bookmark] | None = None
-    for tag, ticker, word in zip_longest(wanted.tags, wanted.tickers, wanted.words):
-        found = library.bookmarks(tag=tag, ticker=ticker, text=word)
+    for tag, word in zip_longest(wanted.tags, wanted.words):
+        found = library.bookmarks(tag=tag, text=word)
         if result is None:
             result = found
         else:
             keep = {b.id for b in found}
             result = [b for b in result if b.id in keep]
         if not result:
-            break
-    return result or []
+            return []
+    if result is None:
+        result = library.bookmarks()
+    for term in wanted.tickers:
+        matches = ticker_matcher(library, term)
+        result = [b for b in result if matches(b)]
+    return result
+
+
+def ticker_matcher(library: Library, term: str) -> Callable[[Bookmark], bool]:
+    """A test for one ticker term: the library's resolution (0700 -> 0700.HK, 腾讯 -> 0700.HK,
+    NVDA -> the NVDA.* symbols stored articles mention) or, since the articles behind old
+    bookmarks may be purged, the bare symbol before the market suffix (NVDA ~ NVDA.US)."""
+    symbols = set(library.resolve_ticker(term))
+    bare = term.strip().upper().lstrip("$")
+
+    def matches(bookmark: Bookmark) -> bool:
+        return any(s in symbols or s.rsplit(".", 1)[0] == bare for s in bookmark.tickers)
+
+    return matches
 
 
 def undo_stack(library: Library) -> list[Bookmark]:
@@ -255,7 +273,7 @@ class BookmarksScreen(Screen[None]):
         self.view = _View()
         self.filter = BookmarkFilter()
         self.narrow = False
-        self.reading = False  # narrow mode: the reader replaces the list
+        self.reading = False  # a snapshot is open: beside the list, or instead of it when narrow
         self._generation = 0
         self._select_after_load: int | None = None
         self._open_id: int | None = None  # the bookmark shown in the reader
