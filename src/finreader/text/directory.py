@@ -48,6 +48,8 @@ _LEGAL_SUFFIXES = (
 )
 
 
+_LEGAL_END = re.compile("(?:" + "|".join(re.escape(s) for s in _LEGAL_SUFFIXES) + ")$")
+
 # ASCII letters and digits: the characters a Latin alias must not run into.
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 
@@ -216,12 +218,11 @@ def parse_directory(tsv: str) -> Directory:
         listed = [a.strip() for a in alias_field.split("|") if a.strip()]
         ambiguous_words = {a[1:] for a in listed if a.startswith("~")}
         add(name, symbol, name in ambiguous_words)
-        for suffix in _LEGAL_SUFFIXES:
-            if name.endswith(suffix):
-                short = name[: -len(suffix)].rstrip(", ")
-                if " " in short:
-                    add(short, symbol, short in ambiguous_words)
-                break
+        legal = _LEGAL_END.search(name)
+        if legal is not None:
+            short = name[: legal.start()].rstrip(", ")
+            if " " in short:
+                add(short, symbol, short in ambiguous_words)
         for alias in listed:
             if alias.startswith("~"):
                 add(alias[1:], symbol, True)
