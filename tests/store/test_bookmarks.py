@@ -198,3 +198,20 @@ def test_bare_ticker_finds_bookmarks_whose_articles_are_gone(library: Library) -
     library.store.sync_feeds([])
     assert len(library.bookmarks(ticker="NVDA.US")) == 1
     assert len(library.bookmarks(ticker="NVDA")) == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bookmarks.id has no AUTOINCREMENT, so deleting the newest bookmark frees its id for "
+    "the next one and restore_bookmark(keep_id) then hits UNIQUE; the bookmarks screen falls "
+    "back to import_bookmark. Remove this mark when restore_bookmark falls back itself.",
+)
+def test_restore_after_the_id_was_reused(library: Library) -> None:
+    library.toggle_bookmark(article_id(library, SEED_TITLE))
+    (deleted,) = library.bookmarks()
+    library.delete_bookmark(deleted.id)
+    library.toggle_bookmark(article_id(library, "Tesla"))
+    assert [b.id for b in library.bookmarks()] == [deleted.id]  # the freed id, reused
+    restored_id = library.restore_bookmark(deleted)
+    assert library.get_bookmark(restored_id).text == deleted.text
+    assert len(library.bookmarks()) == 2
