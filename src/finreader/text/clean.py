@@ -22,12 +22,10 @@ _ROUNDS = 4
 _NON_WORD = re.compile(r"[\W_]+")
 _SITE_SUFFIX = re.compile(r"(?:\s*[|｜]\s*|\s+[-–—]\s+|\s*_\s*)([^|｜_]{1,24})$")
 _SCRAPER_TITLE = re.compile(r"^title\s*:\s*(\S.{0,300})$", re.IGNORECASE)
-_DATE_LINE = re.compile(
-    r"^(?:\S{1,20}\s+)?(?:(?:19|20)\d\d[-/.年]\s*\d{1,2}|\d{1,2}\s*[-/.月]\s*\d{1,2}|"
-    r"\d{1,2}:\d{2}|\w{3,9}\.? \d{1,2}, (?:19|20)\d\d)"
-)
 # A block ending like this is a sentence, not a headline or a menu entry.
 _SENTENCE_END = frozenset(".。!！?？\"”’'…:：;；)）」』")
+# A first line ending like this is a sentence or a label, not a headline.
+_NOT_TITLE_END = frozenset(".。,，;；:：")
 _NAV_PUNCT = re.compile(r"[。.!！?？,，;；:：、“”\"]")
 _TITLE_SCAN = 5  # blocks searched for an inferable title
 _TAIL_MIN_BEFORE = 40  # chars of article needed before a tail may cut (else drop only the block)
@@ -128,10 +126,12 @@ class _Run:
             window = pieces[1 : self.rules.heuristics.title_window]
             if head and any(_norm(p.text) == head for p in window if len(p.text) < 2 * len(first)):
                 return first[: m.start()].strip()
-        if len(first) <= 150:
+        if len(first) <= 150 and first[-1] not in _NOT_TITLE_END and not self.byline_of(first):
             # A short first line directly followed (after short labels) by a byline or a date.
             for piece in pieces[1:4]:
-                if self.byline_of(piece.text) or _DATE_LINE.match(piece.text):
+                # The evidence must itself be removed (a byline, a timestamp), so that cleaning
+                # the result again finds no evidence and no second "title".
+                if self.byline_of(piece.text) or self.verdict(piece).block is not None:
                     return first
                 if len(piece.text) > 20:
                     break
@@ -358,6 +358,27 @@ def clean(pieces: list[Piece], rules: RuleSet, title: str | None = None) -> Clea
     if not pieces:
         return Cleaned([])
     originals = [Piece(p.kind, p.text, list(p.links)) for p in pieces]
+    run = _run(pieces, rules, title)
+    if run.pieces:
+        return Cleaned(run.pieces, run.removed, run.source, run.author)
+    if any(p.links for p in originals):
+        # Link-only blocks are judged by their links, which the text of a result no longer
+        # has; judge without them before giving up, so that cleaning the fallback text again
+        # reaches the same verdict (idempotence).
+        run = _run([Piece(p.kind, p.text) for p in originals], rules, title)
+        if run.pieces:
+            return Cleaned(run.pieces, run.removed, run.source, run.author)
+    first = run.removed[0].rule if run.removed else "rules"
+    return Cleaned(
+        originals,
+        fallback_reason=(
+            f"cleaning would remove all {len(originals)} blocks (first rule: {first}); "
+            "kept the original text"
+        ),
+    )
+
+
+def _run(pieces: list[Piece], rules: RuleSet, title: str | None) -> _Run:
     run = _Run(pieces, rules)
     if "title" in run.on:
         if title is None:
@@ -367,13 +388,4 @@ def clean(pieces: list[Piece], rules: RuleSet, title: str | None = None) -> Clea
     for _ in range(_ROUNDS):
         if not run.one_round():
             break
-    if not run.pieces:
-        first = run.removed[0].rule if run.removed else "rules"
-        return Cleaned(
-            originals,
-            fallback_reason=(
-                f"cleaning would remove all {len(originals)} blocks (first rule: {first}); "
-                "kept the original text"
-            ),
-        )
-    return Cleaned(run.pieces, run.removed, run.source, run.author)
+    return run

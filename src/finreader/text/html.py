@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
+from html import unescape
 
 from lxml import etree
 
@@ -48,6 +49,19 @@ _TAG = re.compile(
     re.IGNORECASE,
 )
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
+# Fallback when libxml2 gives up (it stops descending past ~256 nested elements and drops the
+# rest): strip tags with regexes instead. Bounded quantifiers only, so no catastrophic cases.
+_SKIP_RE = re.compile(
+    r"<(script|style|noscript|template|svg|math|iframe|object|textarea|select)\b[^>]{0,2000}>"
+    r".*?</\1\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
+_BLOCK_TAG_RE = re.compile(
+    r"</?(?:p|div|br|hr|h[1-6]|li|ul|ol|tr|table|blockquote|pre|section|article|dd|dt)\b"
+    r"[^>]{0,2000}>",
+    re.IGNORECASE,
+)
+_ANY_TAG_RE = re.compile(r"<[^<>]{0,2000}>|<!--.*?-->", re.DOTALL)
 _LOCAL = threading.local()  # lxml parser objects must not be shared between threads
 
 
@@ -153,6 +167,8 @@ def html_to_pieces(html: str, base_url: str | None = None) -> list[Piece]:
     """Blocks of an HTML fragment or page, in document order."""
     # Control characters are removed from the finished text (process.py): lxml keeps them, and
     # one pass over the output is cheaper than one over the markup.
+    if "\x00" in html:
+        html = html.replace("\x00", "")  # libxml2 turns NUL into U+FFFD
     if html.lstrip()[:5].lower() == "<?xml":
         html = _XML_DECL.sub("", html, count=1)
     if not html.strip():
@@ -162,7 +178,7 @@ def html_to_pieces(html: str, base_url: str | None = None) -> list[Piece]:
     except (etree.LxmlError, ValueError):
         root = None
     if root is None:
-        return []
+        return _fallback(html, base_url)
     b = _Builder(base_url)
     walker = etree.iterwalk(root, events=("start", "end"))
     counts = b.counts
@@ -221,4 +237,27 @@ def html_to_pieces(html: str, base_url: str | None = None) -> list[Piece]:
             if el.tail:
                 b.add(el.tail)
     b.flush()
+    got = sum(len(p.text) for p in b.pieces)
+    if got * 20 < len(html) and _gave_up():
+        # libxml2 stopped at its nesting limit and dropped the rest: strip tags instead.
+        return _fallback(html, base_url)
     return b.pieces
+
+
+def _gave_up() -> bool:
+    """Whether the last parse on this thread hit a libxml2 resource limit (nesting depth)."""
+    limit = etree.ErrorTypes.ERR_RESOURCE_LIMIT
+    return any(e.type == limit for e in _parser().error_log)
+
+
+def _fallback(html: str, base_url: str | None) -> list[Piece]:
+    """Tag-stripped text of html, as plain-text blocks (no links)."""
+    from finreader.text.plain import text_to_pieces  # noqa: PLC0415 - rare path
+
+    text = _SKIP_RE.sub(" ", html)
+    text = _BLOCK_TAG_RE.sub("\n", text)
+    text = _ANY_TAG_RE.sub("", text)
+    text = unescape(text).replace("\r", "")
+    # Lines of HTML source are not blocks: join each paragraph's lines.
+    paras = [" ".join(chunk.split()) for chunk in text.split("\n")]
+    return text_to_pieces("\n\n".join(p for p in paras if p), base_url)

@@ -327,11 +327,12 @@ def _groups(rules: list[Rule], action: str, first_key: int) -> tuple[RuleGroup, 
         else:
             users.append((rule, anchor, cap))
     groups: list[RuleGroup] = []
-    for (anchor, cap, _), members in keyed.items():
-        groups.append(RuleGroup(members, anchor, cap, first_key + len(groups)))
-    # Built-ins first (stable order of the data file), then user rules.
+    # User rules first: where a user rule and a built-in both match, the user's name is the
+    # one recorded (and a user rule is how a reader overrides a built-in's verdict).
     for rule, anchor, cap in users:
         groups.append(RuleGroup([rule], anchor, cap, first_key + len(groups)))
+    for (anchor, cap, _), members in keyed.items():
+        groups.append(RuleGroup(members, anchor, cap, first_key + len(groups)))
     return tuple(groups)
 
 

@@ -1,0 +1,259 @@
+"""The rule engine: each kind of boilerplate, what must survive, bylines, titles, user rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from finreader.text.process import RuleError, compile_rules, process
+
+BODY_EN = (
+    "Widget Corp said on Tuesday that quarterly revenue rose 12% to $4.2 billion, helped by "
+    "strong demand for its industrial sensors in Europe and Asia."
+)
+BODY_EN2 = (
+    "The company raised its full-year outlook and said it would buy back up to $1 billion of "
+    "stock over the next two years, sending its shares higher in early trading."
+)
+BODY_ZH = "某某科技周二公布，第三季度营收同比增长12%至42亿元，主要受益于海外市场的订单增长。"
+BODY_ZH2 = "公司同时上调了全年业绩指引，并表示将在未来两年内回购不超过10亿元的股份。"
+
+
+def clean(*blocks: str, title: str | None = None, **kw: object) -> tuple[str, set[str]]:
+    art = process("\n\n".join(blocks), is_html=False, title=title, **kw)  # type: ignore[arg-type]
+    return art.text, {r.rule for r in art.removed}
+
+
+@pytest.mark.parametrize(
+    ("boiler", "rule"),
+    [
+        ("免责声明：本文仅供参考，不构成投资建议。", "disclaimer-zh"),
+        ("【免责声明】文中观点不代表本站立场。", "disclaimer-zh"),
+        ("Disclaimer: The author holds no position in the stocks mentioned.", "disclaimer-en"),
+        ("风险提示", "risk-warning-heading-zh"),
+        ("相关阅读", "related-heading"),
+        ("Related Articles", "related-heading"),
+        ("placeholder", "teaser-placeholder"),
+        ("Should you invest $5,000 in Widget Corp right now?", "fool-pitch"),
+        ("Forward-Looking Statements", "forward-looking-statements"),
+        (
+            "This press release contains forward-looking statements within the meaning of the "
+            "securities laws.",
+            "forward-looking-statements",
+        ),
+        ("参考链接：", "reference-links"),
+    ],
+)
+def test_tail_rules_cut_to_the_end(boiler: str, rule: str) -> None:
+    text, rules = clean(BODY_EN, BODY_ZH, boiler, "A teaser headline that follows", "作者 某人")
+    assert text == f"{BODY_EN}\n\n{BODY_ZH}"
+    assert rule in rules
+
+
+@pytest.mark.parametrize(
+    ("boiler", "rule"),
+    [
+        ("市场有风险，投资需谨慎。", "risk-warning-zh"),
+        ("本文内容仅供参考，不构成任何投资建议。", "risk-warning-zh"),
+        ("This article is for informational purposes only and is not investment advice.",
+         "risk-warning-en"),
+        ("The post Widget Corp beats estimates appeared first on Example Finance.",
+         "appeared-first"),
+        ("Jane Roe has positions in Widget Corp. Example Fool has a disclosure policy.",
+         "fool-disclosure"),
+        ("责任编辑：王某", "editor-line"),
+        ("（编辑：李某）", "editor-line"),
+        ("© 2024 Example Media Inc. All rights reserved.", "copyright"),
+        ("版权所有：某某传媒有限公司", "copyright"),
+        ("下载某某财经APP，查看更多行情", "app-download"),
+        ("Sign up for our free daily newsletter to get the news in your inbox.",
+         "newsletter-pitch"),
+        ("Also Read: Widget Corp hires a new chief executive", "read-also"),
+        ("相关阅读：某某公司发布新品", "read-also"),
+        ("goTop", "nav-words"),
+        ("Share this article", "nav-words"),
+        ("返回顶部", "nav-words"),
+        ("WATCH: How the sensor market is changing", "video-promo"),
+        ("Photo by Jane Roe via Example Images", "photo-credit"),
+        ("图片来源：视觉中国", "photo-credit"),
+        ("John Doe, a senior markets reporter, has covered commodities for Example News since "
+         "2010.", "author-bio-en"),
+        ("本文来自微信公众号“某某研究”，经授权转载。", "repost-notice-zh"),
+        ("原文链接：https://example.com/a/1", "source-link"),
+        ("https://example.com/reference/1", "bare-url"),
+        ("#美股 #科技股 #财报", "hashtags"),
+        ("2 小时前", "timestamp"),
+        ("11:58 13/10/2025", "timestamp"),
+        ("Data is delayed at least 15 minutes.", "market-data-notice"),
+        ("This content was produced with the help of AI tools.", "ai-content-notice"),
+    ],
+)
+def test_block_rules_drop_only_the_block(boiler: str, rule: str) -> None:
+    text, rules = clean(BODY_EN, boiler, BODY_EN2)
+    assert text == f"{BODY_EN}\n\n{BODY_EN2}"
+    assert rule in rules
+
+
+@pytest.mark.parametrize(
+    ("block", "expected", "rule"),
+    [
+        (BODY_ZH + " (AB)", BODY_ZH, "editor-initials"),
+        (BODY_ZH + "（完）", BODY_ZH, "editor-initials"),
+        ("（记者 王某某）" + BODY_ZH, BODY_ZH, "reporter-tag"),
+        (BODY_ZH + "某某热点（somehandle）——另一篇文章的标题！", BODY_ZH, "promo-headline-zh"),
+        (
+            "Prices settled higher on the exchange., Another page element was joined here.",
+            "Prices settled higher on the exchange.",
+            "scrape-join",
+        ),
+    ],
+)
+def test_trims_cut_inside_a_block(block: str, expected: str, rule: str) -> None:
+    text, rules = clean(BODY_EN, block)
+    assert text == f"{BODY_EN}\n\n{expected}"
+    assert rule in rules
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        # An analyst's risk factors are article text, not a disclaimer.
+        "风险提示：原材料价格上涨超预期；下游需求不及预期。",
+        # A long paragraph that merely mentions advice is article text.
+        BODY_EN + " " + BODY_EN2 + " Analysts said the outlook is not investment advice in "
+        "itself, but it matters to how the market prices the stock over the coming quarters, "
+        "they added, because the guidance implies margins well above the sector average for "
+        "years, and because the buyback shrinks the share count at a time when the balance "
+        "sheet has room to spare.",
+        # Abbreviations before ", " are not scrape joins.
+        "Apple Inc., Microsoft Corp. and Cupertino, Calif., firms rallied.",
+        "公司发布免责声明称相关传闻不实，股价随后反弹。",
+        "About the deal",
+        "Q3 revenue",
+    ],
+)
+def test_article_text_survives(kept: str) -> None:
+    text, _ = clean(BODY_EN, kept, BODY_EN2)
+    assert kept in text
+
+
+def test_inline_disclaimer_cuts_from_the_marker_only() -> None:
+    block = BODY_ZH + "免责声明：本文内容与数据仅供参考，不构成投资建议。"
+    text, rules = clean(block)
+    assert text == BODY_ZH
+    assert "disclaimer-zh" in rules
+
+
+def test_disclaimer_at_the_top_drops_only_itself() -> None:
+    text, rules = clean("免责声明：以下内容仅供参考。", BODY_ZH, BODY_ZH2)
+    assert text == f"{BODY_ZH}\n\n{BODY_ZH2}"
+    assert "disclaimer-zh" in rules
+
+
+def test_bylines_are_lifted_into_metadata() -> None:
+    art = process(f"来源：某某财经\n\n作者：王某\n\n{BODY_ZH}", is_html=False)
+    assert (art.source, art.author, art.text) == ("某某财经", "王某", BODY_ZH)
+    art = process(f"By Jane Roe, Example News\n\n{BODY_EN}", is_html=False)
+    assert (art.author, art.text) == ("Jane Roe", BODY_EN)
+    art = process(f"avatar\nExample Wire\n{BODY_EN}", is_html=False)
+    assert (art.author, art.text) == ("Example Wire", BODY_EN)
+    assert {r.rule for r in art.removed} == {"byline"}
+
+
+def test_title_is_dropped_when_given_or_inferred() -> None:
+    title = "Widget Corp beats estimates"
+    text, rules = clean(title, BODY_EN, title=title)
+    assert text == BODY_EN and "title" in rules
+    text, rules = clean(f"{title} | Example News", "Menu", BODY_EN, title=title)
+    assert text == BODY_EN
+    # No title given: a short first line followed by a byline is the title.
+    text, rules = clean(title, "来源 某某财经", BODY_EN)
+    assert text == BODY_EN and "title" in rules
+    # ... but a short first line followed by the body is kept.
+    text, _ = clean("Key points", BODY_EN)
+    assert text.startswith("Key points")
+
+
+def test_nav_menu_runs_and_related_headline_runs() -> None:
+    menu = ["首页", "宏观", "证券", "科技", "汽车", "地产"]
+    headlines = [
+        "Widget makers rally as sensor demand climbs in Asia",
+        "Why investors are watching the chip cycle again this year",
+        "Three charts that explain this week's bond market swings",
+    ]
+    text, rules = clean(*menu, BODY_EN, *headlines, BODY_EN2)
+    assert text == f"{BODY_EN}\n\n{BODY_EN2}"
+    assert {"nav-run", "headline-run"} <= rules
+
+
+def test_link_only_blocks_go() -> None:
+    html = (
+        f"<p>{BODY_EN}</p><ul><li><a href='https://x.test/1'>Widget Corp (WDG) : Free Report"
+        "</a></li></ul><p><a href='https://x.test/2'>Read the full story on our site</a></p>"
+        f"<p>{BODY_EN2} <a href='https://x.test/3'>More</a></p>"
+    )
+    art = process(html)
+    assert art.text == f"{BODY_EN}\n\n{BODY_EN2} More"
+    assert [r.rule for r in art.removed].count("link-only") == 2
+
+
+def test_never_empties_an_article() -> None:
+    raw = "免责声明：本文仅供参考。\n\n© 2024 Example Media"
+    art = process(raw, is_html=False)
+    assert art.text == "免责声明：本文仅供参考。\n\n© 2024 Example Media"
+    assert art.fallback_reason and "kept the original" in art.fallback_reason
+    assert art.removed == []
+    assert process(art.text, is_html=False).text == art.text
+
+
+def test_user_rules_literal_regex_tail_and_trim() -> None:
+    rules = compile_rules(
+        [
+            {"name": "promo", "match": "Subscribe to Widget Weekly", "action": "block"},
+            {"name": "cut-here", "regex": r"^-{3,}$", "action": "tail"},
+            {"name": "ticker-chip", "regex": r"\s*\[chart\]", "action": "trim"},
+        ]
+    )
+    raw = "\n\n".join(
+        [BODY_EN + " [chart]", "Please Subscribe to Widget Weekly today", BODY_EN2, "---", "x"]
+    )
+    art = process(raw, is_html=False, rules=rules)
+    assert art.text == f"{BODY_EN}\n\n{BODY_EN2}"
+    assert {r.rule for r in art.removed} == {"promo", "cut-here", "ticker-chip"}
+    assert art.rules_version != compile_rules().version
+
+
+def test_disabling_a_builtin_rule() -> None:
+    raw = f"{BODY_EN}\n\n返回顶部\n\n{BODY_EN2}"
+    assert "返回顶部" not in process(raw, is_html=False).text
+    assert "返回顶部" in process(raw, is_html=False, rules=compile_rules(disabled=["nav-words"])).text
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ({"name": "bad", "regex": "(unclosed", "action": "block"}, "'bad': invalid regex"),
+        ({"name": "empty", "regex": "a*", "action": "block"}, "'empty': regex matches empty"),
+        ({"name": "both", "regex": "a", "match": "b"}, "'both': give exactly one"),
+        ({"name": "neither", "action": "block"}, "'neither': give exactly one"),
+        ({"name": "act", "match": "x", "action": "delete"}, "'act': action must be one of"),
+        ({"name": "typo", "mach": "x"}, "'typo': unknown key(s) mach"),
+        ({"match": "x"}, "rule #1: missing 'name'"),
+        ({"name": "nav-words", "match": "x"}, "'nav-words': the name is already used"),
+        ({"name": "len", "match": "x", "max_len": 0}, "'len': max_len must be"),
+    ],
+)
+def test_broken_user_rules_name_the_rule(rule: dict[str, object], message: str) -> None:
+    with pytest.raises(RuleError) as err:
+        compile_rules([rule])
+    assert message in str(err.value)
+
+
+def test_unknown_disabled_rule_is_an_error() -> None:
+    with pytest.raises(RuleError, match="'no-such-rule'"):
+        compile_rules(disabled=["no-such-rule"])
+
+
+def test_compiled_rules_are_cached() -> None:
+    assert compile_rules() is compile_rules()
+    user = [{"name": "x", "match": "y"}]
+    assert compile_rules(user) is compile_rules([dict(user[0])])
