@@ -194,6 +194,17 @@ async def test_b_in_main_app_then_bookmarks_screen(library: Library) -> None:
         assert table_ids(screen) == []
         assert "Bookmarks · 0" in screen.status_text
 
+        # b in the reader bookmarks the article being read.
+        await pilot.press("q")
+        main.article_list.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: main.reader.article is not None, "the article")
+        main.reader.focus()
+        await pilot.press("b")
+        await wait_for(pilot, lambda: len(library.bookmarks()) == 1, "the reader's bookmark")
+        assert main.reader.article is not None
+        assert library.bookmarks()[0].article_id == main.reader.article.id
+
 
 # ---- note and tags ----------------------------------------------------------------------------
 
