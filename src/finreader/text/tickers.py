@@ -68,7 +68,7 @@ def _rules() -> _Rules:
         # not inside a word: mid-word capitals fail here at once
         r"(?<=[A-Z])(?<![A-Za-z0-9._&/\-$][A-Z])(?:"
         # "NASDAQ: NVDA", "(NYSE:GS)", "LSE: BP.", "TSX: SHOP", "HKEX: 700", "NYSE Arca: SPY"
-        r"(?P<exw>[A-Za-z]{0,11}(?: Arca| American| MKT| Markets)?)\s?[:：]\s?"
+        r"(?P<exw>[A-Za-z]{0,11}+(?: Arca| American| MKT| Markets)?)\s?[:：]\s?"
         r"(?P<pre>[A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2}(?![A-Za-z]))?|[0-9]{1,6})(?![A-Za-z0-9])"
         # "SH600519", "SZ000001", "HK00700"
         r"|(?<=[SBH])(?P<cn>[HZJK][0-9]{4,6})(?![0-9])"
