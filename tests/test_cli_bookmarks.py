@@ -103,6 +103,11 @@ def test_export_import_export_is_identical(
     assert "NVDA.US" in seed["tickers"] and seed["spans"] and seed["blocks"]
     assert seed["text"] and seed["link"].startswith("https://example.com/")
 
+    # Without -o the same document goes to stdout.
+    capsys.readouterr()
+    assert setup.run("export", "--format", "json") == 0
+    assert capsys.readouterr().out.encode("utf-8") == first
+
     empty = setup.tmp / "empty-data"
     assert setup.run("import", str(setup.tmp / "first.json"), data_dir=empty) == 0
     assert "imported 3 bookmarks, merged 0 duplicates" in capsys.readouterr().out
