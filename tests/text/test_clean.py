@@ -54,19 +54,27 @@ def test_tail_rules_cut_to_the_end(boiler: str, rule: str) -> None:
     [
         ("市场有风险，投资需谨慎。", "risk-warning-zh"),
         ("本文内容仅供参考，不构成任何投资建议。", "risk-warning-zh"),
-        ("This article is for informational purposes only and is not investment advice.",
-         "risk-warning-en"),
-        ("The post Widget Corp beats estimates appeared first on Example Finance.",
-         "appeared-first"),
-        ("Jane Roe has positions in Widget Corp. Example Fool has a disclosure policy.",
-         "fool-disclosure"),
+        (
+            "This article is for informational purposes only and is not investment advice.",
+            "risk-warning-en",
+        ),
+        (
+            "The post Widget Corp beats estimates appeared first on Example Finance.",
+            "appeared-first",
+        ),
+        (
+            "Jane Roe has positions in Widget Corp. Example Fool has a disclosure policy.",
+            "fool-disclosure",
+        ),
         ("责任编辑：王某", "editor-line"),
         ("（编辑：李某）", "editor-line"),
         ("© 2024 Example Media Inc. All rights reserved.", "copyright"),
         ("版权所有：某某传媒有限公司", "copyright"),
         ("下载某某财经APP，查看更多行情", "app-download"),
-        ("Sign up for our free daily newsletter to get the news in your inbox.",
-         "newsletter-pitch"),
+        (
+            "Sign up for our free daily newsletter to get the news in your inbox.",
+            "newsletter-pitch",
+        ),
         ("Also Read: Widget Corp hires a new chief executive", "read-also"),
         ("相关阅读：某某公司发布新品", "read-also"),
         ("goTop", "nav-words"),
@@ -75,8 +83,11 @@ def test_tail_rules_cut_to_the_end(boiler: str, rule: str) -> None:
         ("WATCH: How the sensor market is changing", "video-promo"),
         ("Photo by Jane Roe via Example Images", "photo-credit"),
         ("图片来源：视觉中国", "photo-credit"),
-        ("John Doe, a senior markets reporter, has covered commodities for Example News since "
-         "2010.", "author-bio-en"),
+        (
+            "John Doe, a senior markets reporter, has covered commodities for Example News since "
+            "2010.",
+            "author-bio-en",
+        ),
         ("本文来自微信公众号“某某研究”，经授权转载。", "repost-notice-zh"),
         ("原文链接：https://example.com/a/1", "source-link"),
         ("https://example.com/reference/1", "bare-url"),
@@ -225,7 +236,9 @@ def test_user_rules_literal_regex_tail_and_trim() -> None:
 def test_disabling_a_builtin_rule() -> None:
     raw = f"{BODY_EN}\n\n返回顶部\n\n{BODY_EN2}"
     assert "返回顶部" not in process(raw, is_html=False).text
-    assert "返回顶部" in process(raw, is_html=False, rules=compile_rules(disabled=["nav-words"])).text
+    assert (
+        "返回顶部" in process(raw, is_html=False, rules=compile_rules(disabled=["nav-words"])).text
+    )
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from tests.conftest import SHARED
 
 from finreader.text.process import process
-from tests.conftest import SHARED
 
 DEVSET = SHARED / "devset"
 CASES = sorted(p.name for p in DEVSET.iterdir() if p.is_dir()) if DEVSET.is_dir() else []

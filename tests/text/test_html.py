@@ -29,7 +29,9 @@ def test_block_kinds() -> None:
 
 
 def test_whitespace_and_entities_collapse_like_a_browser() -> None:
-    html = "<p>Taiwan Semi&nbsp;(NYSE:<a href='https://x.test/TSM'>TSM</a>)\n\n   rose&#8217;s   </p>"
+    html = (
+        "<p>Taiwan Semi&nbsp;(NYSE:<a href='https://x.test/TSM'>TSM</a>)\n\n   rose&#8217;s   </p>"
+    )
     [piece] = html_to_pieces(html)
     assert piece.text == "Taiwan Semi (NYSE:TSM) rose’s"
     assert [(piece.text[s:e], url) for s, e, url in piece.links] == [("TSM", "https://x.test/TSM")]
@@ -60,7 +62,9 @@ def test_links_are_absolute_http_only() -> None:
 
 
 def test_link_spanning_inline_markup_is_one_span() -> None:
-    [piece] = html_to_pieces('<p>See <a href="https://x.test/"><b>the</b> <i>report</i></a> now</p>')
+    [piece] = html_to_pieces(
+        '<p>See <a href="https://x.test/"><b>the</b> <i>report</i></a> now</p>'
+    )
     assert [piece.text[s:e] for s, e, _ in piece.links] == ["the report"]
 
 
@@ -90,8 +94,13 @@ def test_deep_nesting_does_not_recurse() -> None:
 def test_empty_and_broken_markup() -> None:
     assert html_to_pieces("") == []
     assert html_to_pieces("   ") == []
-    assert [t for _, t in kinds_and_texts("<p>unclosed <b>bold <p>next")] == ["unclosed bold", "next"]
-    assert [t for _, t in kinds_and_texts('<?xml version="1.0" encoding="utf-8"?><p>x</p>')] == ["x"]
+    assert [t for _, t in kinds_and_texts("<p>unclosed <b>bold <p>next")] == [
+        "unclosed bold",
+        "next",
+    ]
+    assert [t for _, t in kinds_and_texts('<?xml version="1.0" encoding="utf-8"?><p>x</p>')] == [
+        "x"
+    ]
 
 
 def test_sniffing_tags_not_angle_brackets() -> None:

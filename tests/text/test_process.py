@@ -17,7 +17,10 @@ HTML = (
 
 def test_blocks_cover_the_text_joined_by_blank_lines() -> None:
     art = process(HTML, base_url="https://news.test/a/1")
-    assert art.text == "Results\n\nWidget Corp said revenue rose, beating estimates.\n\nMargins widened."
+    assert (
+        art.text
+        == "Results\n\nWidget Corp said revenue rose, beating estimates.\n\nMargins widened."
+    )
     assert [b.kind for b in art.blocks] == ["h", "p", "li"]
     assert "\n\n".join(art.text[b.start : b.end] for b in art.blocks) == art.text
     assert art.blocks[0].start == 0 and art.blocks[-1].end == len(art.text)
@@ -32,8 +35,10 @@ def test_link_spans_point_at_their_text() -> None:
 
 
 def test_spans_are_sorted_and_include_the_annotators() -> None:
-    art = process("<p>Revenue at NASDAQ: NVDA rose 17.47% to $30.8 billion, see <a href="
-                  "'https://x.test/'>here</a> for details of the quarter.</p>")
+    art = process(
+        "<p>Revenue at NASDAQ: NVDA rose 17.47% to $30.8 billion, see <a href="
+        "'https://x.test/'>here</a> for details of the quarter.</p>"
+    )
     assert art.spans == sorted(art.spans, key=lambda s: (s.start, s.end))
     assert all(0 <= s.start < s.end <= len(art.text) for s in art.spans)
     assert any(s.kind == LINK for s in art.spans)
@@ -87,8 +92,10 @@ def test_empty_and_whitespace_input() -> None:
 
 
 def test_title_argument_is_used() -> None:
-    art = process("Widget Corp beats\n\nRevenue rose sharply in the quarter, the company said.",
-                  title="Widget Corp beats")
+    art = process(
+        "Widget Corp beats\n\nRevenue rose sharply in the quarter, the company said.",
+        title="Widget Corp beats",
+    )
     assert art.text == "Revenue rose sharply in the quarter, the company said."
 
 
@@ -108,14 +115,25 @@ def test_contract_has_exactly_the_keys_in_order() -> None:
     )
     obj = to_contract(art, file="seed.txt", title=None)
     assert list(obj) == [
-        "file", "title", "source", "author", "text", "tickers", "companies", "figures", "removed"
+        "file",
+        "title",
+        "source",
+        "author",
+        "text",
+        "tickers",
+        "companies",
+        "figures",
+        "removed",
     ]
     assert obj["tickers"] == [{"symbol": "NVDA.US", "text": "NASDAQ: NVDA", "start": 0, "end": 12}]
     assert obj["companies"] == [{"name": "英伟达", "symbol": "NVDA.US", "start": 13, "end": 16}]
     assert obj["figures"] == [{"text": "17.47%", "start": 17, "end": 23, "direction": "up"}]
     assert obj["removed"] == [{"rule": "disclaimer-zh", "text": "免责声明：仅供参考。"}]
     assert (obj["file"], obj["title"], obj["source"], obj["author"]) == (
-        "seed.txt", None, "财华社", None
+        "seed.txt",
+        None,
+        "财华社",
+        None,
     )
     json.dumps(obj, ensure_ascii=False)  # serialisable as is
 

@@ -47,9 +47,7 @@ def html_docs(draw: st.DrawFn) -> str:
 
 
 ANY_TEXT = st.one_of(st.text(max_size=400), PAGEY)
-FAST = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def check(raw: str, is_html: bool | None) -> None:

@@ -215,7 +215,11 @@ class _Run:
             label = text.casefold().rstrip(":：") if len(text) <= 12 else ""
             if label and i + 1 < len(pieces) and len(pieces[i + 1].text) <= 40:
                 field_name = (
-                    "author" if label in b.next_author else "source" if label in b.next_source else ""
+                    "author"
+                    if label in b.next_author
+                    else "source"
+                    if label in b.next_source
+                    else ""
                 )
                 if field_name:
                     value = pieces[i + 1].text

@@ -38,7 +38,7 @@ def extract_main_html(page_html: str, url: str | None = None) -> str | None:
             include_formatting=True,
             deduplicate=False,
         )
-    except Exception as exc:  # noqa: BLE001 - a broken page is "no main content", not a crash
+    except Exception as exc:
         _log.debug("trafilatura failed on %s: %s", url or "page", exc)
         return None
     if not isinstance(out, str) or len(_TAGS.sub("", out).split()) == 0:

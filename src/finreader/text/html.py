@@ -32,10 +32,48 @@ _KIND = {
     "blockquote": "quote", "pre": "pre", "tr": "row",
 }  # fmt: skip
 _SKIP = frozenset(
-    "script style noscript template iframe frame frameset object embed applet svg math head "
-    "title meta link base button select option optgroup textarea input form canvas video "
-    "audio source track map area figcaption picture img dialog datalist output meter "
-    "progress param".split()
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "svg",
+        "math",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "base",
+        "button",
+        "select",
+        "option",
+        "optgroup",
+        "textarea",
+        "input",
+        "form",
+        "canvas",
+        "video",
+        "audio",
+        "source",
+        "track",
+        "map",
+        "area",
+        "figcaption",
+        "picture",
+        "img",
+        "dialog",
+        "datalist",
+        "output",
+        "meter",
+        "progress",
+        "param",
+    ]
 )
 _BREAK = frozenset(("br", "hr"))
 _CELL = frozenset(("td", "th"))
@@ -226,7 +264,7 @@ def html_to_pieces(html: str, base_url: str | None = None) -> list[Piece]:
                         b.add(" ")
                     else:
                         b.flush()
-                        if kind in counts and counts[kind]:
+                        if counts.get(kind):
                             counts[kind] -= 1
                         if kind == "row":
                             row_depth -= 1
@@ -252,7 +290,7 @@ def _gave_up() -> bool:
 
 def _fallback(html: str, base_url: str | None) -> list[Piece]:
     """Tag-stripped text of html, as plain-text blocks (no links)."""
-    from finreader.text.plain import text_to_pieces  # noqa: PLC0415 - rare path
+    from finreader.text.plain import text_to_pieces
 
     text = _SKIP_RE.sub(" ", html)
     text = _BLOCK_TAG_RE.sub("\n", text)

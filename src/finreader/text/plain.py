@@ -21,7 +21,7 @@ _QUOTE = re.compile(r"^>[ \t]?")
 # Hard-wrapped and scraped continuation lines follow a long line; a short line above (a heading,
 # a label) is its own block even when the next line starts in lower case ("iPhone ...").
 _JOIN_MIN = 40
-_CLOSED = frozenset(".!?。！？:：;；\"”’)）…」』]】")
+_CLOSED = frozenset('.!?。！？:：;；"”’)）…」』]】')
 
 
 def _kind(stripped: str) -> str:

@@ -10,14 +10,10 @@ is a C substring search, about 1 GB/s here.
 
 from __future__ import annotations
 
+# The regex parser is CPython's own (re._parser, 3.11+): the same tree re.compile builds.
+import re._constants as _c
+import re._parser as _p
 from typing import Any
-
-try:  # Python 3.11+: the parser moved under re
-    import re._constants as _c
-    import re._parser as _p
-except ImportError:  # pragma: no cover - older layout
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _p  # type: ignore[no-redef]
 
 _MIN_LITERAL = 2  # a one-character literal ("(") filters nothing
 _REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", _c.MAX_REPEAT))
@@ -81,7 +77,7 @@ def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
     pattern has no useful requirement (then the regex must always run)."""
     try:
         parsed = _p.parse(pattern, flags)
-    except Exception:  # noqa: BLE001 - an unparsable pattern simply gets no prefilter
+    except Exception:
         return None
     req = _seq(parsed.data)
     if req is None:
@@ -94,7 +90,7 @@ def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
 
 def _rare(s: str) -> bool:
     """A single character worth filtering on: a non-ASCII one (©, 转), not a Latin letter."""
-    return len(s) == 1 and ord(s) > 0x2E7F and not s.isspace() or s in "©®™"
+    return (len(s) == 1 and ord(s) > 0x2E7F and not s.isspace()) or s in "©®™"
 
 
 _DIGITS = frozenset("0123456789")
@@ -165,7 +161,7 @@ def first_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
     set cannot match, so its regex need not run."""
     try:
         parsed = _p.parse(pattern, flags)
-    except Exception:  # noqa: BLE001 - unparsable: no pre-check
+    except Exception:
         return None
     chars, nullable = _first_seq(parsed.data)
     if chars is None or nullable:

@@ -79,8 +79,8 @@ class RuleGroup:
         "_gids",
         "_window",
         "anchor",
-        "key",
         "first",
+        "key",
         "max_len",
         "names",
         "needles",
@@ -355,7 +355,9 @@ def _build(user_rules: list[dict[str, object]] | None, disabled: list[str] | Non
     off = set(disabled or [])
     for name in sorted(off):
         if name not in known:
-            raise RuleError(f"rule {name!r}: cannot disable it, there is no built-in rule by that name")
+            raise RuleError(
+                f"rule {name!r}: cannot disable it, there is no built-in rule by that name"
+            )
     users = [_user_rule(raw, i) for i, raw in enumerate(user_rules or [])]
     seen: set[str] = set()
     for rule in users:
