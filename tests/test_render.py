@@ -191,3 +191,49 @@ def test_render_does_not_import_textual() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+HOSTILE_FILES = (
+    "escape-injection.xml",
+    "escape-charrefs.xml",
+    "markup-injection.xml",
+    "c1-controls.xml",
+    "nul-bytes.xml",
+    "javascript-links.xml",
+)
+
+
+def test_hostile_feeds_render_without_terminal_controls(shared: Path) -> None:
+    """HOSTILE.md A1-A8, A14: every item of the hostile feeds, processed and rendered through a
+    real terminal Console, emits no control sequence of its own; the only OSC sequences in the
+    output are Rich's OSC 8 hyperlinks, to http(s) URLs."""
+    import re
+
+    from finreader.feeds.parse import parse_feed
+
+    unsafe = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+    checked = 0
+    for name in HOSTILE_FILES:
+        path = shared / "corpus" / "hostile" / name
+        if not path.is_file():
+            continue
+        feed = parse_feed(path.read_bytes(), url=f"https://example.com/{name}")
+        for entry in feed.entries:
+            processed = process(entry.content or entry.title, is_html=entry.content_is_html)
+            for theme in ("dark", "light"):
+                out = render_article(processed, title=entry.title, theme=theme, show_removed=True)
+                assert not unsafe.search(out.plain), (name, entry.title)
+                buffer = io.StringIO()
+                Console(file=buffer, force_terminal=True, color_system="truecolor", width=80).print(
+                    out
+                )
+                raw = buffer.getvalue()
+                for osc in re.findall(r"\x1b\](.{0,12})", raw):
+                    assert osc.startswith(("8;", "8;id=")), (name, osc)
+                for url in re.findall(r"\x1b\]8;[^;]*;([^\x1b]*)\x1b", raw):
+                    assert url == "" or url.startswith(("http://", "https://")), (name, url)
+            checked += 1
+    assert checked >= 10
+    # markup-looking feed text stays literal
+    literal = render_article(process("Apple [AAPL] and [bold]Nvidia[/bold] [@click=app.quit]x[/]"))
+    assert "[AAPL]" in literal.plain and "[@click=app.quit]x[/]" in literal.plain
