@@ -38,16 +38,8 @@ class Setup:
     tmp: Path
 
     def run(self, *args: str, data_dir: Path | None = None) -> int:
-        return main(
-            [
-                "--config-dir",
-                str(self.config_dir),
-                "--data-dir",
-                str(data_dir or self.data_dir),
-                "bookmarks",
-                *args,
-            ]
-        )
+        dirs = ["--config-dir", str(self.config_dir), "--data-dir", str(data_dir or self.data_dir)]
+        return int(main([*dirs, "bookmarks", *args]))
 
 
 @pytest.fixture
