@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from finreader.models import FIGURE
 from finreader.text.figures import find_figures
@@ -142,3 +144,20 @@ def test_spans_are_figures_in_order_and_in_bounds() -> None:
     assert spans == sorted(spans, key=lambda s: s.start)
     assert all(0 <= s.start < s.end <= len(text) for s in spans)
     assert find_figures("") == []
+
+
+_ALPHABET = (
+    "0123456789.,%$€¥HK+-−~至到亿万元美点倍个百分基 \n()（）ABCDEFGXYZabcxyz:：年月日涨跌升降"
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=80) | st.text(max_size=80))
+def test_figures_never_raise_and_stay_in_bounds(text: str) -> None:
+    spans = find_figures(text)
+    last = 0
+    for span in spans:
+        assert 0 <= span.start < span.end <= len(text)
+        assert span.start >= last  # in order, not overlapping
+        assert span.direction in (None, "up", "down")
+        last = span.end

@@ -11,6 +11,8 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from finreader.models import COMPANY, TICKER, Span
 from finreader.text.directory import Directory, default_directory, load_directory, parse_directory
@@ -242,3 +244,17 @@ def test_bundled_directory_loads_fast_and_once() -> None:
     assert default_directory() is directory
     # the brief asks < 100 ms; leave room for a loaded CI machine
     assert elapsed < 0.5, f"directory took {elapsed * 1000:.0f} ms to load"
+
+
+_ALPHABET = "0123456789.:：$()（）ABCDHKNOSTUVWXYZabc -_&/腾讯控股苹果英伟达代码号AppleMetaNvidia"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=80) | st.text(max_size=80))
+def test_tickers_never_raise_and_stay_in_bounds(text: str) -> None:
+    last = 0
+    for span in find_tickers(text):
+        assert 0 <= span.start < span.end <= len(text)
+        assert span.start >= last
+        assert span.kind in (TICKER, COMPANY) and span.value
+        last = span.end
