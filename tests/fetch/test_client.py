@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import socket
+import threading
 import time
 import tracemalloc
 import zlib
@@ -338,3 +339,35 @@ async def test_fetch_is_cancellable(feed_server: FeedServer) -> None:
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
+
+
+def _raw_server(response: bytes) -> tuple[socket.socket, int]:
+    """A one-shot server that answers any request with `response` bytes and hangs up."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(1)
+
+    def serve() -> None:
+        conn, _ = sock.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(response)
+
+    threading.Thread(target=serve, daemon=True).start()
+    return sock, sock.getsockname()[1]
+
+
+async def test_truncated_body_is_an_error() -> None:
+    sock, port = _raw_server(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n<rss>short")
+    with sock:
+        result = await get(f"http://127.0.0.1:{port}/")
+    assert result.error is not None and result.error.startswith("server broke the HTTP protocol")
+    assert result.body is None
+
+
+async def test_oversized_header_is_an_error() -> None:
+    huge = b"X-Big: " + b"a" * 200_000 + b"\r\n"
+    sock, port = _raw_server(b"HTTP/1.1 200 OK\r\n" + huge + b"Content-Length: 2\r\n\r\nok")
+    with sock:
+        result = await get(f"http://127.0.0.1:{port}/")
+    assert result.error is not None and "\n" not in result.error and len(result.error) <= 200
