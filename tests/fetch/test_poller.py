@@ -100,3 +100,23 @@ def test_host_key_separates_loopback_names_and_ports() -> None:
     assert host_key("http://127.0.0.1:80/a") != host_key("http://127.0.0.2:80/a")
     assert host_key("http://Example.com/a") == host_key("http://example.com/b")
     assert host_key("http://example.com:8080/") != host_key("http://example.com/")
+
+
+async def test_pending_bound_holds_fetching_back_while_handlers_are_slow(
+    feed_server: FeedServer,
+) -> None:
+    for i in range(10):
+        feed_server.add(f"/f{i}", RSS)
+    requests = [FetchRequest(i, feed_server.url(f"/f{i}")) for i in range(10)]
+    in_handler = 0
+    most = 0
+
+    async def on_response(response: FetchResponse) -> None:
+        nonlocal in_handler, most
+        in_handler += 1
+        most = max(most, in_handler)
+        await asyncio.sleep(0.05)
+        in_handler -= 1
+
+    await fetch_all(requests, FetchPolicy(pending=3), on_response)
+    assert most == 3 and feed_server.hits("/f9") == 1

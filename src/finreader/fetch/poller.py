@@ -1,10 +1,11 @@
 """Provides fetch_all: many feeds at once under a global and a per-host concurrency limit.
 
-One AsyncClient (one connection pool) serves the whole poll. A task per feed waits first for its
-host's slot (default 4, so one publisher is not hammered) and then for a global slot (default
-32); waiting in that order means a feed queued behind a busy host never holds a global slot that
-another host could use. The slots are released before `on_response` runs, so parsing and
-storing never hold the network back.
+One AsyncClient (one connection pool) serves the whole poll. A task per feed waits first for a
+pending slot (default 64: bodies fetched but not yet handled, which bounds memory when parsing
+is slower than the network), then for its host's slot (default 4, so one publisher is not
+hammered) and then for a global slot (default 32); waiting in that order means a feed queued
+behind a busy host never holds a global slot that another host could use. The network slots are
+released before `on_response` runs, so parsing and storing never hold the network back.
 """
 
 from __future__ import annotations
@@ -60,19 +61,21 @@ async def fetch_all(
     if not requests:
         return
     global_slots = asyncio.Semaphore(max(1, policy.concurrency))
+    pending_slots = asyncio.Semaphore(max(1, policy.pending))
     host_slots: dict[str, asyncio.Semaphore] = {}
 
     async def one(client: httpx.AsyncClient, request: FetchRequest) -> None:
         key = host_key(request.url)
         host = host_slots.setdefault(key, asyncio.Semaphore(max(1, policy.per_host)))
-        async with host, global_slots:
-            response = await fetch(client, request, policy)
-        try:
-            await on_response(response)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("on_response failed for %s", request.url)
+        async with pending_slots:
+            async with host, global_slots:
+                response = await fetch(client, request, policy)
+            try:
+                await on_response(response)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("on_response failed for %s", request.url)
 
     async with make_client(policy) as client, asyncio.TaskGroup() as group:
         for request in requests:
