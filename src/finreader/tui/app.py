@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 # While a refresh runs, new articles repaint the list at most this often (a 200-feed refresh
 # would otherwise reload the list 200 times).
 RELOAD_EVERY = 0.3
+# The first 3 failing feeds of a refresh get a notification each; the rest one summary at the
+# end (the offline first run has 14 failing feeds, whose toasts would cover the reader).
+NOTIFY_EACH = 3
 
 
 def _utc_now() -> datetime:
@@ -72,6 +75,7 @@ class FinReaderApp(ReportsWorkerErrors, App[None]):
         self.refreshing = False
         self.new_this_refresh = 0
         self.errors_this_refresh = 0
+        self.failures_this_refresh: list[str] = []
         self.last_summary: PollSummary | None = None
         self._reload_timer: Timer | None = None
         self._auto_timer: Timer | None = None
@@ -181,6 +185,7 @@ class FinReaderApp(ReportsWorkerErrors, App[None]):
     def on_refresh_started(self, message: RefreshStarted) -> None:
         self.new_this_refresh = 0
         self.errors_this_refresh = 0
+        self.failures_this_refresh = []
         total = f"/{message.total}" if message.total else ""
         self._progress(f"Refreshing 0{total} feeds")
 
@@ -191,9 +196,15 @@ class FinReaderApp(ReportsWorkerErrors, App[None]):
             self.errors_this_refresh += 1
             name = one_line(result.title or result.url)[:80]
             error = one_line(result.error or "unknown error")[:300]
-            self.notify(
-                f"{name}: {error}", title="Feed failed", severity="error", timeout=6, markup=False
-            )
+            self.failures_this_refresh.append(f"{name}: {error}")
+            if self.errors_this_refresh <= NOTIFY_EACH:
+                self.notify(
+                    f"{name}: {error}",
+                    title="Feed failed",
+                    severity="error",
+                    timeout=6,
+                    markup=False,
+                )
         self._progress(
             f"Refreshing {message.done}/{message.total} feeds, {self.new_this_refresh:,} new"
             + (f", {self.errors_this_refresh} failed" if self.errors_this_refresh else "")
@@ -218,6 +229,19 @@ class FinReaderApp(ReportsWorkerErrors, App[None]):
             if totals["errors"]:
                 text += f", {totals['errors']} failed"
             self._progress(text)
+            hidden = self.failures_this_refresh[NOTIFY_EACH:]
+            if hidden:
+                shown = "; ".join(hidden[:3]) + (
+                    f"; and {len(hidden) - 3} more" if len(hidden) > 3 else ""
+                )
+                self.notify(
+                    f"{len(hidden)} more feeds failed: {shown}. Each failing feed is marked ! in "
+                    "the feed list; highlight it to read its error.",
+                    title="Feeds failed",
+                    severity="error",
+                    timeout=8,
+                    markup=False,
+                )
         self._reload_now()
 
     def _progress(self, text: str) -> None:

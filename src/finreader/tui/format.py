@@ -103,16 +103,17 @@ def row_text(
     feed = one_line(row.feed_title[:TITLE_CAP])
     tickers = short_tickers(row.tickers) if row.tickers else ""
     show_feed = width >= 60
-    show_tickers = width >= 40 and bool(tickers)
+    # A fixed-width tickers column keeps titles, feeds and ages aligned row to row.
+    show_tickers = width >= 40
     rest = width - MARK_WIDTH - AGE_WIDTH
     if show_feed:
         rest -= FEED_WIDTH + 1
     if show_tickers:
-        rest -= cell_len(tickers) + 1
+        rest -= TICKERS_MAX + 1
     text.append(fit(title, max(rest, 1)), styles["title" if not row.read else "title_read"])
     if show_tickers:
         text.append(" ")
-        text.append(tickers, styles["tickers"])
+        text.append(fit(tickers, TICKERS_MAX), styles["tickers"])
     if show_feed:
         text.append(" ")
         text.append(fit(feed, FEED_WIDTH), styles["feed"])
