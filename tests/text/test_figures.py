@@ -132,6 +132,16 @@ def test_directions(text: str, figure: str, direction: str | None) -> None:
     assert directions(text)[figure] == direction
 
 
+def test_percentage_then_amount_are_two_figures() -> None:
+    text = "净利润同比增长23.5%至456.7亿元,区间10%至15%"
+    assert surfaces(text) == ["23.5%", "456.7亿元", "10%至15%"]
+
+
+def test_traditional_chinese_directions() -> None:
+    got = directions("台積電股價上漲2%，鴻海下跌1.5%，營收增長8%")
+    assert got == {"2%": "up", "1.5%": "down", "8%": "up"}
+
+
 def test_each_occurrence_is_a_figure() -> None:
     text = "美国4月失业率 4.3%，预期 4.3%，前值 4.3%。"
     assert surfaces(text) == ["4.3%", "4.3%", "4.3%"]

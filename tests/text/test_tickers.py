@@ -115,6 +115,11 @@ def test_bare_symbol_needs_evidence() -> None:
     assert tickers("We met the AMD team and the TSM crew.") == []
 
 
+def test_one_letter_symbols_only_next_to_their_company() -> None:
+    text = "Visa (V) and Ford (F) rose; options (A) and (B) are wrong; see (C)."
+    assert tickers(text) == [("V", "V.US"), ("F", "F.US")]
+
+
 def test_company_names_link_to_symbols() -> None:
     text = "英伟达、谷歌、亚马逊、微软和特斯拉的股价都涨了,Nvidia and Microsoft too."
     found = companies(text)

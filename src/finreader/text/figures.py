@@ -130,7 +130,13 @@ def _rules() -> _Rules:
             r"(?P<skip>[年月日号时分秒个人名次位家只件期季届周天岁:/])",
         )
     )
-    rng = rf"(?:(?:\s?[%％])?\s?(?:-|–|—|~|～|至|到)\s?(?:[$€£¥￥]|HK\$|US\$)?[+\-−]?{_NUM})?"
+    # A range is one figure ("640-720亿美元", "1.5%-2%", "$10-$12 billion"); a percentage ends
+    # a range only when the other end is one too ("增长23.5%至456.7亿元" is two figures).
+    sep = r"\s?(?:-|–|—|~|～|至|到)\s?"
+    rng = (
+        rf"(?:\s?[%％]{sep}[+\-−]?{_NUM}(?=\s?[%％])"
+        rf"|{sep}(?:[$€£¥￥]|HK\$|US\$)?[+\-−]?{_NUM})?"
+    )
     pattern = (
         rf"[0-9{_CN_DIGITS}](?:(?<=[0-9]){_NUM_REST}{rng}(?:{tail})?"
         rf"|(?<=百)(?P<cnp>分之[{_CN_DIGITS}点]+)"

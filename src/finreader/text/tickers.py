@@ -77,6 +77,8 @@ def _rules() -> _Rules:
         r")"
         # cashtag "$TSLA"
         r"|(?<=\$)(?P<cash>[A-Z]{1,5}(?:\.[A-C])?)(?![A-Za-z0-9])"
+        # one-letter symbol in parentheses ("Visa (V)", "Ford (F)"): only right after the name
+        r"|(?<=[(（])\s?(?P<one>[A-Z])\s?(?=[)）])"
         # "(00700)", "(600519)", "（2330）": decided by the digits and the name before
         r"|(?<=[(（])\s?(?P<pnum>[0-9]{4,6})\s?[)）]"
         # "股票代码：600519"
@@ -247,6 +249,10 @@ def _explicit(state: _State) -> None:
         elif kind == "bare":
             state.bare.append((start, end, text[start:end]))
             continue
+        elif kind == "one":
+            start, end = m.span("one")
+            state.bare.append((start, end, text[start:end]))
+            continue
         if symbol is not None:
             state.ticks.append(_Tick(start, end, symbol, start))
     _dotted(state)
@@ -338,11 +344,16 @@ def _bare_tickers(state: _State, hits: list[_Hit]) -> None:
                 evidence = len(word) > 1
             elif text.startswith(rules.followers, end):
                 evidence = True
-        # "PayPal PYPL", "Arista Networks ANET": the symbol right after its company's name
-        named = hit_by_end.get(start - 1) if start > 0 and text[start - 1] == " " else None
-        if named is not None and (known or word == named.symbol.split(".")[0]):
-            evidence = True
-            named.symbol, named.linked = symbol, True
+        # "PayPal PYPL", "Arista Networks ANET", "Visa (V)": the symbol right after its
+        # company's name (a one-letter symbol only when it is that company's own)
+        named = hit_by_end.get(_name_end(text, start)) if start > 0 else None
+        if named is not None:
+            own = word == named.symbol.split(".")[0]
+            if own or (known and len(word) > 1):
+                evidence = True
+                named.symbol, named.linked = symbol, True
+        elif len(word) == 1:
+            continue
         if evidence:
             state.ticks.append(_Tick(start, end, symbol, start))
             confirmed.add(symbol)
