@@ -295,8 +295,10 @@ def _feedparser_entries(result: Any, builder: _Builder) -> None:
             link=entry.get("link"),
             guid=entry.get("id"),
             author=entry.get("author"),
-            published=entry.get("published_parsed"),
-            updated=entry.get("updated_parsed"),
+            # dict.get: FeedParserDict maps a missing updated_parsed to published_parsed
+            # with a DeprecationWarning on every access.
+            published=dict.get(entry, "published_parsed"),
+            updated=dict.get(entry, "updated_parsed"),
             content=content,
             content_is_html=is_html,
             summary_only=summary_only,
