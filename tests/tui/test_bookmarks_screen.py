@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.text import Text
@@ -99,16 +100,16 @@ def screen_of(app: App[None]) -> BookmarksScreen:
     return screen
 
 
-def has_focus(screen: Screen[object], widget: Widget) -> bool:
+def has_focus(screen: Screen[Any], widget: Widget) -> bool:
     """A call rather than `screen.focused is widget`, whose narrowing mypy keeps across awaits."""
     return screen.focused is widget
 
 
-def on_top(app: App[None], screen: Screen[object]) -> bool:
+def on_top(app: App[None], screen: Screen[Any]) -> bool:
     return app.screen is screen
 
 
-def top(app: App[None]) -> Screen[object]:
+def top(app: App[None]) -> Screen[Any]:
     return app.screen
 
 
