@@ -65,8 +65,9 @@ NOTE_SHOWN = 2_000
 # At most this many deletions are remembered for `u` in one session.
 UNDO_DEPTH = 50
 
-# Textual keymaps address bindings by id; these are namespaced so they cannot collide with the
-# main screen's ("open", "back").
+# Binding ids are the action names, as on the main screen, so a user's `[keys] back = ...` or
+# `cursor_down = ...` moves the same command on both screens. The app's keymap only accepts
+# names in bindings.ALL_KEYS; edit/delete/undo/filter become remappable once it includes these.
 BOOKMARK_KEYS: tuple[KeySpec, ...] = (
     KeySpec("back", "escape,q", "Back", "Leave the reader, the filter or the screen", footer=True),
     KeySpec("filter", "slash,f", "Filter", "Filter: words, #tag, $TICKER", footer=True),
