@@ -115,6 +115,11 @@ def test_bare_symbol_needs_evidence() -> None:
     assert tickers("We met the AMD team and the TSM crew.") == []
 
 
+def test_four_digit_codes_need_their_company_name() -> None:
+    text = "台积电(2330)涨2%;安踏体育(2020)涨3%;报告(2020)显示;计划(2330)"
+    assert tickers(text) == [("2330", "2330.TW"), ("2020", "2020.HK")]
+
+
 def test_one_letter_symbols_only_next_to_their_company() -> None:
     text = "Visa (V) and Ford (F) rose; options (A) and (B) are wrong; see (C)."
     assert tickers(text) == [("V", "V.US"), ("F", "F.US")]

@@ -191,6 +191,7 @@ class _State:
     directory: Directory
     ticks: list[_Tick] = field(default_factory=list)
     bare: list[tuple[int, int, str]] = field(default_factory=list)
+    maybe: list[_Tick] = field(default_factory=list)  # four-digit codes awaiting a name
 
 
 def _name_end(text: str, anchor: int) -> int:
@@ -218,7 +219,11 @@ def _explicit(state: _State) -> None:
         if kind == "pnum":
             start, end = m.span("pnum")
             symbol = _paren_code(text, m.start(), m.group("pnum"), rules, directory)
-            if symbol is not None:
+            if symbol is None:
+                continue
+            if symbol[0] == "?":
+                state.maybe.append(_Tick(start, end, symbol[1:], m.start()))
+            else:
                 state.ticks.append(_Tick(start, end, symbol, m.start()))
             continue
         if kind == "code":
@@ -303,7 +308,7 @@ def _paren_code(
 ) -> str | None:
     """A bare number in parentheses is a stock code only right after a name: five digits with a
     leading zero are Hong Kong, six digits with an A-share prefix are Shanghai/Shenzhen/Beijing,
-    four digits are looked up in the directory (a bare "(2025)" is a year)."""
+    four digits wait for the directory name before them ("?2330" is returned)."""
     i = _name_end(text, open_at + 1)
     if i == 0:
         return None
@@ -318,10 +323,10 @@ def _paren_code(
         return _a_share(code)
     if code[0] == "0":
         return f"{code}.HK"
-    for market in ("HK", "TW", "T"):
-        if directory.has(f"{code}.{market}"):
-            return f"{code}.{market}"
-    return None
+    # "台积电(2330)", "安踏体育(2020)": four digits are a code only right after the directory
+    # name of a company listed under that code (decided once names are known), since
+    # "报告(2020)" is a year
+    return "?" + code
 
 
 def _bare_tickers(state: _State, hits: list[_Hit]) -> None:
@@ -329,6 +334,16 @@ def _bare_tickers(state: _State, hits: list[_Hit]) -> None:
     text, rules, directory = state.text, state.rules, state.directory
     confirmed = {t.symbol for t in state.ticks}
     hit_by_end = {h.hit.end: h for h in hits if h.keep}
+    for tick in state.maybe:
+        named = hit_by_end.get(_name_end(text, tick.anchor))
+        if named is None:
+            continue
+        for market in ("HK", "TW", "T"):
+            symbol = f"{tick.symbol}.{market}"
+            if symbol in named.hit.symbols:
+                state.ticks.append(_Tick(tick.start, tick.end, symbol, tick.anchor))
+                named.symbol, named.linked = symbol, True
+                break
     pending: list[tuple[int, int, str]] = []
     for start, end, word in state.bare:
         if word in rules.stop or word in rules.indexes:
@@ -534,7 +549,7 @@ def find_tickers(text: str, *, directory: Directory | None = None) -> list[Span]
     hits = _without_overlaps(
         [_Hit(h, h.symbols[0]) for h in names], [(t.start, t.end) for t in state.ticks]
     )
-    if state.bare:
+    if state.bare or state.maybe:
         _bare_tickers(state, hits)
         state.ticks.sort(key=lambda t: t.start)
     named = _link_adjacent(state, hits) if hits and state.ticks else set()
