@@ -28,7 +28,8 @@ _SENTENCE_END = frozenset(".。!！?？\"”’'…:：;；)）」』")
 _NOT_TITLE_END = frozenset(".。,，;；:：")
 _NAV_PUNCT = re.compile(r"[。.!！?？,，;；:：、“”\"]")
 _TITLE_SCAN = 5  # blocks searched for an inferable title
-_TAIL_MIN_BEFORE = 40  # chars of article needed before a tail may cut (else drop only the block)
+_TAIL_MIN_BEFORE = 40
+_LINK_ONLY_REST = 12  # chars outside links a link-only block may have: "Related: ", " | "  # chars of article needed before a tail may cut (else drop only the block)
 
 
 @dataclass(slots=True)
@@ -144,7 +145,8 @@ class _Run:
         keep: list[Piece] = []
         window = self.rules.heuristics.title_window
         for i, piece in enumerate(self.pieces):
-            if i < window and len(piece.text) <= 3 * len(title) + 40:
+            size = len(piece.text)
+            if i < window and len(title) // 2 <= size <= 3 * len(title) + 40:
                 n = _norm(piece.text)
                 if n == nt or (
                     n.startswith(nt) and len(n) - len(nt) <= 24 and _SITE_SUFFIX.search(piece.text)
@@ -292,7 +294,8 @@ class _Run:
                         strict=True,
                     )
                 )
-                if len(_NON_WORD.sub("", rest)) <= 1:
+                # A paragraph with a link in it has far more than a bracket of its own text.
+                if len(rest) <= _LINK_ONLY_REST and len(_NON_WORD.sub("", rest)) <= 1:
                     self.drop("link-only", text)
                     continue
             keep.append(piece)
