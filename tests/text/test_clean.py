@@ -41,6 +41,12 @@ def clean(*blocks: str, title: str | None = None, **kw: object) -> tuple[str, se
             "forward-looking-statements",
         ),
         ("参考链接：", "reference-links"),
+        ("###", "press-release-end"),
+        ("Media Contacts:", "press-release-end"),
+        (
+            "Disclosure: I/we have no stock, option or similar position in any company mentioned.",
+            "disclosure-en",
+        ),
     ],
 )
 def test_tail_rules_cut_to_the_end(boiler: str, rule: str) -> None:
@@ -96,6 +102,11 @@ def test_tail_rules_cut_to_the_end(boiler: str, rule: str) -> None:
         ("11:58 13/10/2025", "timestamp"),
         ("Data is delayed at least 15 minutes.", "market-data-notice"),
         ("This content was produced with the help of AI tools.", "ai-content-notice"),
+        ("Reporting by Jane Roe; Editing by John Doe", "wire-credit"),
+        ("Example News's Jane Roe contributed to this report.", "wire-credit"),
+        ("平台声明：该文观点仅代表作者本人，本平台仅提供信息存储空间服务。", "risk-warning-zh"),
+        ("声明：本文由入驻作者撰写，不代表平台立场。", "statement-zh"),
+        ("Widget Corp was originally published by Example Finance.", "originally-published"),
     ],
 )
 def test_block_rules_drop_only_the_block(boiler: str, rule: str) -> None:
@@ -111,6 +122,12 @@ def test_block_rules_drop_only_the_block(boiler: str, rule: str) -> None:
         (BODY_ZH + "（完）", BODY_ZH, "editor-initials"),
         ("（记者 王某某）" + BODY_ZH, BODY_ZH, "reporter-tag"),
         (BODY_ZH + "某某热点（somehandle）——另一篇文章的标题！", BODY_ZH, "promo-headline-zh"),
+        (
+            BODY_EN + " The post Widget Corp beats estimates appeared first on Example Finance.",
+            BODY_EN,
+            "appeared-first",
+        ),
+        (BODY_EN + " And the… [+1920 chars]", BODY_EN + " And the", "truncation-marker"),
         (
             "Prices settled higher on the exchange., Another page element was joined here.",
             "Prices settled higher on the exchange.",
