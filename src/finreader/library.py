@@ -181,6 +181,12 @@ class Library:
             self.store.delete_bookmark(existing.id)
             return False
         article = self.article(article_id)
+        if article.link:
+            orphan = self.store.bookmark_by_link(article.link)
+            if orphan is not None and orphan.article_id is None:
+                # Saved before (the feed was removed and re-added): one bookmark per link.
+                self.store.link_bookmark(orphan.id, article.id)
+                return True
         self.store.add_bookmark(
             Bookmark(
                 id=0,
@@ -208,7 +214,13 @@ class Library:
             found = [b for b in found if any(t.casefold() == wanted for t in b.tags)]
         if ticker:
             symbols = set(self.resolve_ticker(ticker))
-            found = [b for b in found if symbols.intersection(b.tickers)]
+            bare = ticker.strip().upper().lstrip("$")
+            found = [
+                b
+                for b in found
+                if symbols.intersection(b.tickers)
+                or any(t.rsplit(".", 1)[0] == bare for t in b.tickers)
+            ]
         if text:
             needle = text.casefold()
             found = [
@@ -236,20 +248,32 @@ class Library:
         return bookmark
 
     def restore_bookmark(self, bookmark: Bookmark) -> int:
-        return self.store.add_bookmark(bookmark, keep_id=True)
+        """Undo a delete: the same id when it is still free; if the article was bookmarked again
+        meanwhile, that bookmark stays and gains the old note and tags."""
+        if bookmark.article_id is not None:
+            current = self.store.bookmark_for_article(bookmark.article_id)
+            if current is not None:
+                self.import_bookmark(replace(bookmark, article_id=None, link=current.link))
+                return current.id
+        if self.store.get_bookmark(bookmark.id) is None:
+            return self.store.add_bookmark(bookmark, keep_id=True)
+        return self.store.add_bookmark(bookmark)
 
     def import_bookmark(self, bookmark: Bookmark) -> tuple[int, bool]:
         """Add bookmark unless one with the same link exists (then merge note and tags).
         Returns (id, created)."""
-        if bookmark.link:
-            existing = self.store.bookmark_by_link(bookmark.link)
-            if existing is not None:
-                note = existing.note
-                if bookmark.note and bookmark.note not in note:
-                    note = f"{note}\n{bookmark.note}" if note else bookmark.note
-                tags = sorted(set(existing.tags) | set(bookmark.tags))
-                self.store.update_bookmark(existing.id, note=note, tags=tags)
-                return existing.id, False
+        existing = (
+            self.store.bookmark_by_link(bookmark.link)
+            if bookmark.link
+            else self.store.bookmark_by_snapshot(bookmark.title, bookmark.text)
+        )
+        if existing is not None:
+            note = existing.note
+            if bookmark.note and bookmark.note not in note:
+                note = f"{note}\n{bookmark.note}" if note else bookmark.note
+            tags = sorted(set(existing.tags) | set(bookmark.tags))
+            self.store.update_bookmark(existing.id, note=note, tags=tags)
+            return existing.id, False
         return self.store.add_bookmark(replace(bookmark, article_id=None)), True
 
     def bookmark_article(self, bookmark: Bookmark) -> Article:

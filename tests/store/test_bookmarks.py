@@ -186,12 +186,6 @@ def test_import_merges_duplicates_by_link(library: Library) -> None:
     assert len(library.bookmarks()) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Library.bookmarks(ticker='NVDA') resolves bare symbols through stored articles "
-    "(symbols_like), so it finds nothing once the bookmarked articles are gone; the bookmarks "
-    "screen matches the bare symbol itself. Remove this mark when the library does too.",
-)
 def test_bare_ticker_finds_bookmarks_whose_articles_are_gone(library: Library) -> None:
     library.toggle_bookmark(article_id(library, SEED_TITLE))
     assert len(library.bookmarks(ticker="NVDA")) == 1
@@ -200,12 +194,6 @@ def test_bare_ticker_finds_bookmarks_whose_articles_are_gone(library: Library) -
     assert len(library.bookmarks(ticker="NVDA")) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bookmarks.id has no AUTOINCREMENT, so deleting the newest bookmark frees its id for "
-    "the next one and restore_bookmark(keep_id) then hits UNIQUE; the bookmarks screen falls "
-    "back to import_bookmark. Remove this mark when restore_bookmark falls back itself.",
-)
 def test_restore_after_the_id_was_reused(library: Library) -> None:
     library.toggle_bookmark(article_id(library, SEED_TITLE))
     (deleted,) = library.bookmarks()
@@ -215,3 +203,18 @@ def test_restore_after_the_id_was_reused(library: Library) -> None:
     restored_id = library.restore_bookmark(deleted)
     assert library.get_bookmark(restored_id).text == deleted.text
     assert len(library.bookmarks()) == 2
+
+
+def test_rebookmarking_after_resubscribe_keeps_one_bookmark_per_link(library: Library) -> None:
+    seed = article_id(library, SEED_TITLE)
+    assert library.toggle_bookmark(seed)
+    library.store.sync_feeds([])  # unsubscribed: the snapshot stays, unlinked
+    library.store.sync_feeds(library.config.feeds)
+    import asyncio
+
+    asyncio.run(library.refresh())
+    again = article_id(library, SEED_TITLE)
+    assert library.toggle_bookmark(again)
+    (only,) = library.bookmarks()
+    assert only.article_id == again
+    assert library.article(again).bookmarked

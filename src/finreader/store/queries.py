@@ -565,6 +565,21 @@ class Store:
         ).fetchone()
         return self._bookmark(row) if row else None
 
+    def bookmark_by_snapshot(self, title: str, text: str) -> Bookmark | None:
+        """A link-less bookmark with the same title and text (for merging imports)."""
+        row = self.conn.execute(
+            f"SELECT {self._BOOKMARK_COLUMNS} FROM bookmarks WHERE link IS NULL AND title = ? "
+            "AND text = ? LIMIT 1",
+            (title, text),
+        ).fetchone()
+        return self._bookmark(row) if row else None
+
+    def link_bookmark(self, bookmark_id: int, article_id: int) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE bookmarks SET article_id = ? WHERE id = ?", (article_id, bookmark_id)
+            )
+
     def get_bookmark(self, bookmark_id: int) -> Bookmark | None:
         row = self.conn.execute(
             f"SELECT {self._BOOKMARK_COLUMNS} FROM bookmarks WHERE id = ?", (bookmark_id,)
