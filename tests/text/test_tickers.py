@@ -268,3 +268,19 @@ def test_tickers_never_raise_and_stay_in_bounds(text: str) -> None:
         assert span.start >= last
         assert span.kind in (TICKER, COMPANY) and span.value
         last = span.end
+
+
+def test_names_are_guessed_only_before_parenthesised_notations() -> None:
+    assert companies("收于100亿美元 NASDAQ: NVDA 好") == []
+    assert companies("Tencent 0700.HK rose") == [("Tencent", "0700.HK")]  # directory name
+
+
+def test_many_notations_stay_linear() -> None:
+    """Thousands of notations in one text (a quadratic overlap check once took 7 s here)."""
+    import time
+
+    text = "Loblaw (L.TO) fell, 腾讯控股(00700)升, NASDAQ: NVDA 3.5% 100亿美元 PayPal PYPL " * 3000
+    start = time.process_time()
+    spans = find_tickers(text)
+    assert time.process_time() - start < 3.0
+    assert len(spans) >= 6 * 3000

@@ -269,7 +269,7 @@ _LEFT = re.compile(r"[A-Z0-9&]{1,6}(?:\.[A-C])?$")
 def _dotted(state: _State) -> None:
     """Dotted notations, from each "." followed by a capital or four or more digits."""
     text, rules = state.text, state.rules
-    covered = [(t.start, t.end) for t in state.ticks]
+    covered = _Ranges([(t.start, t.end) for t in state.ticks])
     added = False
     for m in rules.dotted.finditer(text):
         dot = m.start()
@@ -281,7 +281,7 @@ def _dotted(state: _State) -> None:
             continue
         if text[end : end + 1] == "." and text[end + 1 : end + 2].isalnum():
             continue  # "U.S.A"
-        if covered and _overlaps_any(start, end, covered):
+        if covered.starts and covered.overlaps(start, end):
             continue
         left, right = left_m.group(), m.group("right")
         symbol: str | None = None
@@ -561,33 +561,48 @@ def find_tickers(text: str, *, directory: Directory | None = None) -> list[Span]
         kept = _without_overlaps(kept, tick_ranges)
     spans.extend(Span(h.hit.start, h.hit.end, COMPANY, h.symbol) for h in kept)
     if len(named) < len(state.ticks):
-        company_ranges = [(h.hit.start, h.hit.end) for h in kept]
+        taken = _Ranges([(h.hit.start, h.hit.end) for h in kept] + tick_ranges)
         for idx, tick in enumerate(state.ticks):
             if idx in named or not _after_name(text, tick.anchor):
                 continue
             guess = _guess_name(text, _name_end(text, tick.anchor), rules)
-            if guess is None:
+            if guess is None or taken.overlaps(*guess):
                 continue
-            g0, g1 = guess
-            if _overlaps_any(g0, g1, company_ranges) or _overlaps_any(g0, g1, tick_ranges):
-                continue
-            spans.append(Span(g0, g1, COMPANY, tick.symbol))
-            company_ranges.append((g0, g1))
+            spans.append(Span(guess[0], guess[1], COMPANY, tick.symbol))
+            taken.add(*guess)
     spans.sort(key=lambda s: s.start)
     return spans
 
 
 def _after_name(text: str, anchor: int) -> bool:
-    """A notation directly attached to a name ("Meta(META.US)", "Tencent 0700.HK")."""
+    """A notation in parentheses right after a name ("Meta(META.US)", "Loblaw (L.TO)",
+    "腾讯控股(00700)"); without the parentheses the words before are not taken for a name
+    ("收于100亿美元 NASDAQ: NVDA")."""
+    i = anchor
+    while i > 0 and text[i - 1] == " ":
+        i -= 1
+    if i == 0 or text[i - 1] not in "(（":
+        return False
     i = _name_end(text, anchor)
     return i > 0 and (text[i - 1].isalpha() or text[i - 1] in "’'")
 
 
-def _overlaps(hit: NameHit, ranges: list[tuple[int, int]]) -> bool:
-    return _overlaps_any(hit.start, hit.end, ranges)
+class _Ranges:
+    """Disjoint [start, end) ranges kept sorted, so an overlap test is one bisection (a linear
+    scan per test made an article with thousands of notations quadratic)."""
 
+    __slots__ = ("ends", "starts")
 
-def _overlaps_any(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
-    """Whether [start, end) overlaps any range; ranges are few (tickers in one article), and a
-    sorted scan with an early exit keeps this linear in practice."""
-    return any(s < end and start < e for s, e in ranges)
+    def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        ranges = sorted(ranges)
+        self.starts = [r[0] for r in ranges]
+        self.ends = [r[1] for r in ranges]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end)  # ranges before i start before `end`
+        return i > 0 and self.ends[i - 1] > start
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect_left(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
