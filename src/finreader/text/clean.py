@@ -121,8 +121,8 @@ class _Run:
         if not pieces:
             return None
         first = pieces[0].text
-        m = _SITE_SUFFIX.search(first)
-        if m and len(first) <= 200:
+        m = _SITE_SUFFIX.search(first) if len(first) <= 200 else None
+        if m:
             head = _norm(first[: m.start()])
             window = pieces[1 : self.rules.heuristics.title_window]
             if head and any(_norm(p.text) == head for p in window if len(p.text) < 2 * len(first)):

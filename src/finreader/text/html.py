@@ -77,6 +77,15 @@ _SKIP = frozenset(
 )
 _BREAK = frozenset(("br", "hr"))
 _CELL = frozenset(("td", "th"))
+# What the walk does with each tag (one dict lookup per event).
+_INLINE, _SKIPPED, _BLOCK, _LINK, _CELLS, _BREAKS, _OTHER = range(7)
+_CODE: dict[str, int] = {
+    **dict.fromkeys(_SKIP, _SKIPPED),
+    **dict.fromkeys(_KIND, _BLOCK),
+    **dict.fromkeys(_CELL, _CELLS),
+    **dict.fromkeys(_BREAK, _BREAKS),
+    "a": _LINK,
+}
 # Kinds that win over the plain paragraph when nested: a <p> inside <li> is a list item.
 _PRIORITY = ("pre", "h", "row", "li", "quote")
 _TAG = re.compile(
@@ -121,14 +130,13 @@ def _parser() -> etree.HTMLParser:
 class _Builder:
     """Accumulates inline text into pieces as the walk opens and closes block elements."""
 
-    __slots__ = ("base_url", "counts", "hrefs", "link", "pieces", "segs")
+    __slots__ = ("base_url", "counts", "hrefs", "pieces", "segs")
 
     def __init__(self, base_url: str | None) -> None:
         self.base_url = base_url
         self.pieces: list[Piece] = []
         self.segs: list[tuple[str, int]] = []  # (text, link index or -1)
         self.hrefs: list[str | None] = []
-        self.link = -1
         self.counts = {k: 0 for k in _PRIORITY}
 
     def kind(self) -> str:
@@ -137,14 +145,11 @@ class _Builder:
                 return k
         return "p"
 
-    def add(self, text: str) -> None:
-        self.segs.append((text, self.link))
-
     def flush(self) -> None:
-        segs = self.segs
-        if not segs:
+        if not self.segs:
             return
-        self.segs = []
+        segs = list(self.segs)
+        self.segs.clear()
         kind = self.kind()
         if kind == "pre":
             self._flush_pre(segs)
@@ -220,60 +225,64 @@ def html_to_pieces(html: str, base_url: str | None = None) -> list[Piece]:
     b = _Builder(base_url)
     walker = etree.iterwalk(root, events=("start", "end"))
     counts = b.counts
+    segs = b.segs  # flush() empties this list in place, so the alias stays valid
+    add = segs.append
+    hrefs = b.hrefs
+    code_of = _CODE.get
     row_depth = 0
+    link = -1
+    # One dict lookup per event picks the action; the walk is the hot loop of parsing.
     for event, el in walker:
         tag = el.tag
-        if not isinstance(tag, str):  # comment, PI, entity left by recovery
-            if event == "end" and el.tail:
-                b.add(el.tail)
-            continue
+        code = code_of(tag, _INLINE) if isinstance(tag, str) else _OTHER
         if event == "start":
-            if tag in _SKIP:
+            if code == _SKIPPED:
                 walker.skip_subtree()
                 continue
-            kind = _KIND.get(tag)
-            if kind is not None:
+            if code == _BLOCK:
+                kind = _KIND[tag]
                 if row_depth and kind != "row":
-                    b.add(" ")
+                    add((" ", link))
                 else:
                     b.flush()
                     if kind in counts:
                         counts[kind] += 1
                     if kind == "row":
                         row_depth += 1
-            elif tag in _CELL:
-                if row_depth and any(s.strip() for s, _ in b.segs):
-                    b.add(" | ")
-            elif tag in _BREAK:
+            elif code == _LINK:
+                hrefs.append(safe_url(el.get("href"), base_url))
+                link = len(hrefs) - 1
+            elif code == _CELLS:
+                if row_depth and any(t.strip() for t, _ in segs):
+                    add((" | ", link))
+            elif code == _BREAKS:
                 if row_depth:
-                    b.add(" ")
+                    add((" ", link))
                 else:
                     b.flush()
-            elif tag == "a":
-                b.hrefs.append(safe_url(el.get("href"), base_url))
-                b.link = len(b.hrefs) - 1
-            if el.text:
-                b.add(el.text)
+            elif code == _OTHER:
+                continue
+            text = el.text
+            if text:
+                add((text, link))
         else:
-            if tag in _SKIP:
-                pass
-            else:
-                kind = _KIND.get(tag)
-                if kind is not None:
-                    if row_depth and kind != "row":
-                        b.add(" ")
-                    else:
-                        b.flush()
-                        if counts.get(kind):
-                            counts[kind] -= 1
-                        if kind == "row":
-                            row_depth -= 1
-                elif tag == "a":
-                    b.link = -1
-                elif tag in _CELL:
-                    b.add(" ")
-            if el.tail:
-                b.add(el.tail)
+            if code == _BLOCK:
+                kind = _KIND[tag]
+                if row_depth and kind != "row":
+                    add((" ", link))
+                else:
+                    b.flush()
+                    if counts.get(kind):
+                        counts[kind] -= 1
+                    if kind == "row":
+                        row_depth -= 1
+            elif code == _LINK:
+                link = -1
+            elif code == _CELLS:
+                add((" ", link))
+            tail = el.tail
+            if tail:
+                add((tail, link))
     b.flush()
     got = sum(len(p.text) for p in b.pieces)
     if got * 20 < len(html) and _gave_up():
