@@ -262,6 +262,8 @@ def test_disabling_a_builtin_rule() -> None:
     ("rule", "message"),
     [
         ({"name": "bad", "regex": "(unclosed", "action": "block"}, "'bad': invalid regex"),
+        ({"name": "flags", "regex": "x(?i)y", "action": "block"}, "'flags': invalid regex"),
+        ({"name": "anch", "match": "x", "anchor": "middle"}, "'anch': anchor must be one of"),
         ({"name": "empty", "regex": "a*", "action": "block"}, "'empty': regex matches empty"),
         ({"name": "both", "regex": "a", "match": "b"}, "'both': give exactly one"),
         ({"name": "neither", "action": "block"}, "'neither': give exactly one"),
@@ -276,6 +278,18 @@ def test_broken_user_rules_name_the_rule(rule: dict[str, object], message: str) 
     with pytest.raises(RuleError) as err:
         compile_rules([rule])
     assert message in str(err.value)
+
+
+def test_user_rule_with_leading_inline_flags_and_anchors_works() -> None:
+    rules = compile_rules(
+        [
+            {"name": "flagged", "regex": "(?i)^widget weekly$", "action": "block"},
+            {"name": "ending", "regex": r"\s*\[ad\]$", "action": "trim", "anchor": "end"},
+        ]
+    )
+    art = process(f"{BODY_EN} [ad]\n\nWIDGET WEEKLY\n\n{BODY_EN2}", is_html=False, rules=rules)
+    assert art.text == f"{BODY_EN}\n\n{BODY_EN2}"
+    assert [r.rule for r in art.removed] == ["flagged", "ending"]
 
 
 def test_unknown_disabled_rule_is_an_error() -> None:

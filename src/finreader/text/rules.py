@@ -36,6 +36,7 @@ _END_NEEDLE_SPAN = 4
 HEURISTICS = ("title", "byline", "nav-run", "headline-run", "link-only")
 _USER_KEYS = frozenset({"name", "match", "regex", "action", "anchor", "max_len", "why"})
 _NO_LIMIT = sys.maxsize
+_GLOBAL_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
 
 
 class RuleError(ValueError):
@@ -294,8 +295,16 @@ def _user_rule(raw: object, index: int) -> Rule:
     if not isinstance(value, str) or not value:
         raise RuleError(f"{label}: {'match' if has_match else 'regex'} must be non-empty text")
     pattern = re.escape(value) if has_match else value
+    lead = _GLOBAL_FLAGS.match(pattern)
+    if lead:
+        # "(?i)x" must become "(?i:x)": each rule runs inside a group, where global flags
+        # are not allowed (rules are case-insensitive anyway).
+        pattern = f"(?{lead.group(1)}:{pattern[lead.end() :]})"
     try:
         compiled = re.compile(pattern, re.IGNORECASE | re.DOTALL)
+        # The engine wraps each rule in a group; inline global flags like "(?i)" mid-pattern
+        # are an error there, so check the form that will actually run.
+        re.compile(f"({pattern})|(?:{pattern})\\Z", re.IGNORECASE | re.DOTALL)
     except re.error as exc:
         raise RuleError(f"{label}: invalid regex: {exc}") from None
     if compiled.search("") is not None:
