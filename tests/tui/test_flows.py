@@ -316,3 +316,39 @@ async def test_worker_errors_become_notifications(world: World) -> None:
         await wait_for(pilot, lambda: bool(app._notifications), "a notification")
         assert app.is_running
         assert any("failed" in str(n.message) for n in app._notifications)
+
+
+PAGE = """<!doctype html><html><head><title>Full story</title></head><body>
+<nav>Home | Markets | Login</nav>
+<article><h1>Microsoft beats estimates</h1>
+<p>Microsoft (MSFT) rose 4.1% to $412.00 after cloud revenue grew 31% from a year earlier,
+beating the average analyst estimate by a wide margin.</p>
+<p>The full-text paragraph only the web page carries: Azure growth accelerated for a third
+straight quarter while operating margin widened to 45.2%.</p>
+<p>Chief executive officers rarely comment on quarterly guidance; this one did, twice.</p>
+</article><footer>Copyright Example Media</footer></body></html>"""
+
+
+async def test_full_text_fetch_replaces_a_summary(world: World) -> None:
+    world.server.add("/story.html", PAGE, content_type="text/html; charset=utf-8")
+    summary = item_xml(
+        "Summary only: Microsoft beats",
+        "summary-1",
+        FIXED_NOW - timedelta(minutes=1),
+        "Microsoft beat estimates.",
+        link=world.server.url("/story.html"),
+    )
+    world.server.add("/notes.xml", rss("Market Notes", [summary, *note_items(NOTES)]))
+    await world.library.refresh()
+    async with world.app().run_test(size=(160, 48)) as pilot:
+        main = await ready(pilot)
+        top = main.article_list.row(0)
+        assert top is not None and top.title == "Summary only: Microsoft beats"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: main.reader.article is not None, "the summary")
+        assert "only the web page carries" not in main.reader.body_text
+        await pilot.press("f")
+        await wait_for(
+            pilot, lambda: "only the web page carries" in main.reader.body_text, "the full text"
+        )
+        assert world.server.hits("/story.html") == 1
