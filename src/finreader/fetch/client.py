@@ -17,7 +17,9 @@ from __future__ import annotations
 import asyncio
 import errno
 import http
+import importlib.util
 import ssl
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -29,6 +31,13 @@ import httpx
 from finreader import USER_AGENT
 from finreader.fetch.decode import DecodeError, make_decoder
 from finreader.text.sanitize import one_line
+
+# httpcore runs `import sniffio` on every request and falls back to asyncio when it is missing;
+# a failed import is not cached, so each request searched sys.path again (3,000 searches, about
+# 0.7 s of an all-304 poll of 500 feeds). A None entry makes the failure instant and changes
+# nothing else. Installing sniffio (pure Python) makes this a no-op.
+if importlib.util.find_spec("sniffio") is None:
+    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})
