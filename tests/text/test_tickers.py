@@ -125,6 +125,17 @@ def test_one_letter_symbols_only_next_to_their_company() -> None:
     assert tickers(text) == [("V", "V.US"), ("F", "F.US")]
 
 
+def test_symbol_after_a_name_when_it_abbreviates_the_company() -> None:
+    # Zacks style: the symbol the article uses (SQ, Block's symbol before 2025), not the
+    # directory's current one; then every mention of Block means that symbol
+    text = "PayPal PYPL joined forces; rival Block SQ. Block facilitates bitcoin buying."
+    assert ("SQ", "SQ.US") in tickers(text)
+    assert [v for n, v in companies(text) if n == "Block"] == ["SQ.US", "SQ.US"]
+    assert ("FB", "FB.US") in tickers("Facebook FB rose after earnings.")
+    # product and technology acronyms after a name are not symbols
+    assert tickers("Apple TV, Amazon AWS and Nvidia GPU sales; Tesla FSD and Intel CPU.") == []
+
+
 def test_company_names_link_to_symbols() -> None:
     text = "英伟达、谷歌、亚马逊、微软和特斯拉的股价都涨了,Nvidia and Microsoft too."
     found = companies(text)

@@ -59,6 +59,7 @@ class Company:
     symbol: str
     name: str
     indexes: tuple[str, ...]
+    aliases: tuple[str, ...] = ()  # as listed, without the "~" marks
 
 
 @dataclass(slots=True)
@@ -214,8 +215,8 @@ def parse_directory(tsv: str) -> Directory:
         alias_field = cols[2] if len(cols) > 2 else ""
         index_field = cols[3] if len(cols) > 3 else ""
         indexes = tuple(i.strip() for i in index_field.split(",") if i.strip())
-        companies.append(Company(symbol, name, indexes))
         listed = [a.strip() for a in alias_field.split("|") if a.strip()]
+        companies.append(Company(symbol, name, indexes, tuple(a.lstrip("~") for a in listed)))
         ambiguous_words = {a[1:] for a in listed if a.startswith("~")}
         add(name, symbol, name in ambiguous_words)
         legal = _LEGAL_END.search(name)

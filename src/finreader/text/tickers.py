@@ -364,7 +364,7 @@ def _bare_tickers(state: _State, hits: list[_Hit]) -> None:
         named = hit_by_end.get(_name_end(text, start)) if start > 0 else None
         if named is not None:
             own = word == named.symbol.split(".")[0]
-            if own or (known and len(word) > 1):
+            if own or (known and len(word) > 1) or _abbreviates(word, named, directory):
                 evidence = True
                 named.symbol, named.linked = symbol, True
         elif len(word) == 1:
@@ -377,6 +377,33 @@ def _bare_tickers(state: _State, hits: list[_Hit]) -> None:
     for start, end, word in pending:
         if f"{word}.US" in confirmed:
             state.ticks.append(_Tick(start, end, f"{word}.US", start))
+
+
+def _abbreviates(word: str, named: _Hit, directory: Directory) -> bool:
+    """Whether an all-caps word right after a company name reads as that company's symbol:
+    its letters, in order, from one of the company's names, starting with a name's first letter
+    ("Block SQ" from "Square", "Facebook FB"; not "Apple TV", "Amazon AWS", "Nvidia GPU")."""
+    if len(word) < 2 or not word.isalpha():
+        return False
+    low = word.lower()
+    names = [named.hit.alias]
+    for symbol in named.hit.symbols:
+        company = directory.companies.get(symbol)
+        if company is not None:
+            names.append(company.name)
+            names.extend(company.aliases)
+    for name in names:
+        name = name.lower()
+        if not name.startswith(low[0]):
+            continue
+        pos = 0
+        for ch in low:
+            pos = name.find(ch, pos) + 1
+            if pos == 0:
+                break
+        else:
+            return True
+    return False
 
 
 _GAP = re.compile(
@@ -553,6 +580,13 @@ def find_tickers(text: str, *, directory: Directory | None = None) -> list[Span]
         _bare_tickers(state, hits)
         state.ticks.sort(key=lambda t: t.start)
     named = _link_adjacent(state, hits) if hits and state.ticks else set()
+    # one sense per text: a name the article tied to a symbol ("Block SQ", "谷歌(GOOGL.US)")
+    # means that symbol at its other mentions too
+    relinked = {h.hit.symbols[0]: h.symbol for h in hits if h.linked}
+    if relinked:
+        for h in hits:
+            if not h.linked and h.hit.symbols[0] in relinked:
+                h.symbol, h.linked = relinked[h.hit.symbols[0]], True
     _resolve_ambiguous(state, hits)
     tick_ranges = [(t.start, t.end) for t in state.ticks]
     spans: list[Span] = [Span(t.start, t.end, TICKER, t.symbol) for t in state.ticks]
