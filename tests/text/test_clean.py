@@ -42,6 +42,8 @@ def clean(*blocks: str, title: str | None = None, **kw: object) -> tuple[str, se
         ),
         ("参考链接：", "reference-links"),
         ("###", "press-release-end"),
+        ("— END —", "press-release-end"),
+        ("往期推荐", "related-heading"),
         ("Media Contacts:", "press-release-end"),
         (
             "Disclosure: I/we have no stock, option or similar position in any company mentioned.",
@@ -105,7 +107,7 @@ def test_tail_rules_cut_to_the_end(boiler: str, rule: str) -> None:
         ("Reporting by Jane Roe; Editing by John Doe", "wire-credit"),
         ("Example News's Jane Roe contributed to this report.", "wire-credit"),
         ("平台声明：该文观点仅代表作者本人，本平台仅提供信息存储空间服务。", "risk-warning-zh"),
-        ("声明：本文由入驻作者撰写，不代表平台立场。", "statement-zh"),
+        ("声明：本文由入驻作者撰写，仅供交流学习。", "statement-zh"),
         ("Widget Corp was originally published by Example Finance.", "originally-published"),
     ],
 )
@@ -128,6 +130,7 @@ def test_block_rules_drop_only_the_block(boiler: str, rule: str) -> None:
             "appeared-first",
         ),
         (BODY_EN + " And the… [+1920 chars]", BODY_EN + " And the", "truncation-marker"),
+        (BODY_EN + " Sign up here.", BODY_EN, "signup-inline"),
         (
             "Prices settled higher on the exchange., Another page element was joined here.",
             "Prices settled higher on the exchange.",

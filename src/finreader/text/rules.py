@@ -31,7 +31,7 @@ ANCHORS = ("any", "start", "full", "end")
 # if any, looked for there): closing tags like "(SY)" or "（完）" sit at the end, and long
 # paragraphs need not be scanned for them.
 END_WINDOW = 80
-_END_NEEDLE_SPAN = 4
+_END_NEEDLE_SPAN = 12
 # Structural steps in clean.py that can be switched off by name like any rule.
 HEURISTICS = ("title", "byline", "nav-run", "headline-run", "link-only")
 _USER_KEYS = frozenset({"name", "match", "regex", "action", "anchor", "max_len", "why"})
