@@ -44,12 +44,15 @@ def directions(text: str) -> dict[str, str | None]:
         ("fell to 48 Hong Kong dollars", "48 Hong Kong dollars"),
         ("raised USD 5 million in seed money", "USD 5 million"),
         ("supplies fell by 1.6 million barrels", "1.6 million barrels"),
+        ("a $5-billion buyback", "$5-billion"),
         # percentages
         ("同比增长17.47%,", "17.47%"),
         ("shares were -3.2% lower", "-3.2%"),
         ("crude CLH22, +0.42% was at", "+0.42%"),
         ("利润率百分之五的水平", "百分之五"),
         ("a 5 percent rise", "5 percent"),
+        ("profit rose 5 pct in May", "5 pct"),
+        ("margin fell 3.2 pct points", "3.2 pct points"),
         ("growth of 1.5%-2% expected", "1.5%-2%"),
         # percentage points and basis points
         ("经营利润率同比下降2.61个百分点", "2.61个百分点"),

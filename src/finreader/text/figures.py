@@ -116,15 +116,15 @@ def _rules() -> _Rules:
     # after it picks the kind (each unit is a named group, so lastgroup names it).
     tail = "|".join(
         (
-            r"(?P<pct>\s?[%％]|\s(?:percent|per cent)\b)",
             r"(?P<pp>\s?(?:个百分点|百分点)|\s?(?:percentage points?|pct\.? points?|ppts?|pp)\b)",
+            r"(?P<pct>\s?[%％]|\s(?:percent|per cent|pct)\b)",
             r"(?P<bp>\s?(?:个基点|基点)|\s?(?:bps?|basis points?)\b)",
             r"(?P<mult>\s?倍|[x×](?![A-Za-z0-9])|\s?(?:x\s?)?(?:P/E|P/S|P/B|EV/EBITDA)(?![A-Za-z]))",
             r"(?P<zpt>\s?点)",
             r"(?P<ept>\s(?:points?|pts?)\b)",
             rf"(?P<zs>\s?(?:{_ZH_SCALE})(?:{_ZH_CUR})?(?:人民币)?)",
             rf"(?P<zm>\s?(?:{_ZH_CUR})(?:人民币)?)",
-            rf"(?P<esc>(?:\s(?:trillion|billion|million|thousand)\b|\s?(?:tn|bn|mn|mln)\b|[mkMBK]\b)"
+            rf"(?P<esc>(?:[\s\-](?:trillion|billion|million|thousand)\b|\s?(?:tn|bn|mn|mln)\b|[mkMBK]\b)"
             rf"(?:\s(?:{_CUR_WORDS}|{commodities})\b)?|\s(?:{_CUR_WORDS}|{commodities})\b)",
             # dates, times, ages and counts ("2025年", "8月", "11个国家"): dropped at once
             r"(?P<skip>[年月日号时分秒个人名次位家只件期季届周天岁:/])",
