@@ -65,8 +65,9 @@ def _rules() -> _Rules:
     # branch; left edges ("not inside a word") are checked in Python on the one character before.
     pattern = (
         r"[A-Z$(（代](?:"
-        # not inside a word: mid-word capitals fail here at once
-        r"(?<=[A-Z])(?<![A-Za-z0-9._&/\-$][A-Z])(?:"
+        # not inside a word, and not an ordinary capitalised word ("The", "Nvidia"): both fail
+        # here at once (the mixed-case exchange names are the exception)
+        r"(?<=[A-Z])(?<![A-Za-z0-9._&/\-$][A-Z])(?=[A-Z0-9]|asdaq|boe)(?:"
         # "NASDAQ: NVDA", "(NYSE:GS)", "LSE: BP.", "TSX: SHOP", "HKEX: 700", "NYSE Arca: SPY"
         r"(?P<exw>[A-Za-z]{0,11}+(?: Arca| American| MKT| Markets)?)\s?[:：]\s?"
         r"(?P<pre>[A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2}(?![A-Za-z]))?|[0-9]{1,6})(?![A-Za-z0-9])"
