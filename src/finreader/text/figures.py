@@ -8,6 +8,10 @@ form ("640-720亿美元", "HK$1.2bn", "2.61个百分点"); a range is one figure
 
 Not figures: bare years, dates, times, list numbers, ticker codes, counts ("11.5万人", "2万吨",
 "14,000 employees").
+
+Cost here (CPU, one core): the regex skips to digits and Chinese numerals in its C loop (~25 µs
+for a 1,900-character feed text); each candidate then costs ~2-5 µs of Python (prefix, checks,
+direction, Span), ~90 µs in all for a text with ten figures.
 """
 
 from __future__ import annotations

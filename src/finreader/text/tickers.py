@@ -1,11 +1,13 @@
 """Provides ticker and company-name recognition for clean article text (English and Chinese).
 
 Three steps, each one pass over the text:
-1. One combined regex finds every explicit notation ("META.US", "(NYSE:GS)", "$TSLA", "NVDA.O",
-   "腾讯控股(00700)", "SH600519", "7203.T" ...) plus bare all-caps words, which become tickers only
-   with evidence (in parentheses and known, "TSM stock", right after the company's name, or
-   already confirmed by an explicit notation in the same article).
-2. One Aho-Corasick pass over the company directory finds names and aliases. Aliases that are also
+1. One combined regex finds every explicit notation ("(NYSE:GS)", "$TSLA", "腾讯控股(00700)",
+   "SH600519" ...) plus bare all-caps words, and a second one, searching from each "." (a literal
+   the engine finds at memchr speed), the dotted ones ("META.US", "NVDA.O", "BRK.B", "0700.HK",
+   "7203.T"). Bare words become tickers only with evidence: in parentheses and known, "TSM
+   stock", right after the company's name when they abbreviate it ("PayPal PYPL", "Block SQ"),
+   or already confirmed by an explicit notation in the same article.
+2. One pass of the directory matchers (directory.py) finds names and aliases. Aliases that are also
    ordinary words ("Apple", "Block", "苹果") link only when the article gives evidence: an explicit
    ticker, an unambiguous alias, a corporate word next to a mention, or another company named
    right beside it. Evidence for one mention counts for the whole article (one sense per text).
@@ -15,6 +17,10 @@ Three steps, each one pass over the text:
 
 Canonical symbols are SYMBOL.MARKET (see shared/devset/FORMAT.md): HK codes as four digits
 (0700.HK), A-shares as six digits with .SH/.SZ/.BJ, US class shares as BRK.B.US.
+
+Cost here (CPU, one core, benchmarks/bench_annotate.py): ~170 µs for a 1,900-character feed
+text, of which ~60 µs are the name matchers and ~25 µs the regexes; the rest is Python per
+candidate and per span (~1 µs to build a Span), so it grows with the number of names and symbols.
 """
 
 from __future__ import annotations
