@@ -237,3 +237,14 @@ def test_hostile_feeds_render_without_terminal_controls(shared: Path) -> None:
     # markup-looking feed text stays literal
     literal = render_article(process("Apple [AAPL] and [bold]Nvidia[/bold] [@click=app.quit]x[/]"))
     assert "[AAPL]" in literal.plain and "[@click=app.quit]x[/]" in literal.plain
+
+
+def test_span_crossing_blocks_styles_both_parts() -> None:
+    text = "first part\n\nsecond part"
+    blocks = [Block("p", 0, 10), Block("p", 12, 23)]
+    spans = [Span(6, 18, LINK, "https://example.com/x")]
+    out = render_article(ProcessedArticle(text=text, blocks=blocks, spans=spans), header=False)
+    assert out.plain == text
+    assert style_at(out, 7).link == "https://example.com/x"
+    assert style_at(out, 13).link == "https://example.com/x"
+    assert style_at(out, 20).link is None

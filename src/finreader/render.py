@@ -11,6 +11,7 @@ textual.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
@@ -219,7 +220,12 @@ _BLOCK_STYLE = {"h": "heading", "quote": "quote", "pre": "pre", "row": "row"}
 
 
 def _append_block(
-    out: Text, text: str, block: Block, spans: list[Span], styles: dict[str, Style]
+    out: Text,
+    text: str,
+    block: Block,
+    spans: list[Span],
+    starts: list[int],
+    styles: dict[str, Style],
 ) -> None:
     """Append one block: cut at every span edge, sanitise each piece, style it with the block's
     style plus every span covering it."""
@@ -228,7 +234,13 @@ def _append_block(
         out.append("• ", styles["bullet"])
     elif block.kind == "quote":
         out.append("▌ ", styles["quote"])
-    inside = [s for s in spans if s.start < block.end and s.end > block.start]
+    # spans are sorted by start: take those starting before the block ends, walking back only
+    # over spans that still reach into it (a scan of every span per block was blocks x spans)
+    hi = bisect_left(starts, block.end)
+    lo = bisect_left(starts, block.start)
+    while lo > 0 and spans[lo - 1].end > block.start and block.start - spans[lo - 1].start < 4096:
+        lo -= 1
+    inside = [s for s in spans[lo:hi] if s.end > block.start]
     if not inside:
         out.append(for_terminal(text[block.start : block.end]), base)
         return
@@ -281,10 +293,11 @@ def render_article(
         out.append("\n\n")
     text = article.text
     spans = sorted(article.spans, key=lambda s: s.start)
+    starts = [s.start for s in spans]
     for i, block in enumerate(_blocks(article)):
         if i:
             out.append("\n\n")
-        _append_block(out, text, block, spans, styles)
+        _append_block(out, text, block, spans, starts, styles)
     if show_removed and article.removed:
         out.append("\n\n")
         out.append(f"Removed by the cleaner ({len(article.removed)}):", styles["removed_rule"])
