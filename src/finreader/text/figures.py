@@ -237,6 +237,19 @@ def _direction(
             if found is not None:
                 return found
     seg = text[max(prev_end, start - 40) : start]
+    if not seg:
+        return None
+    # fast path, the common case: the direction word right before ("soared 239%", "增长17.47%")
+    if seg.isascii():
+        word = (seg[:-1] if seg[-1] == " " else seg).rpartition(" ")[2]
+        found = rules.en_words.get(word.lower())
+        if found is not None:
+            return found
+    else:
+        for size in (2, 1, 3, 4):
+            found = rules.zh_words.get(seg[-size:])
+            if found is not None:
+                return found
     mark = _MARK.search(seg[::-1])
     if mark is not None:
         seg = seg[len(seg) - mark.start() :]
