@@ -64,13 +64,19 @@ class Company:
 
 @dataclass(slots=True)
 class NameHit:
-    """One alias found in text: text[start:end] is the alias as written."""
+    """One alias found in text: text[start:end] is the alias as written. The recogniser then
+    decides `symbol` (the directory's first by default, or the explicit one next to it),
+    `linked` (tied to an explicit ticker) and `keep` (an ambiguous alias with no evidence is
+    dropped); one mutable object per hit, since hits are many in Chinese articles."""
 
     start: int
     end: int
     alias: str
     symbols: tuple[str, ...]  # in directory order; the first is the default link
     ambiguous: bool
+    symbol: str = ""
+    linked: bool = False
+    keep: bool = True
 
 
 class Directory:
@@ -150,7 +156,7 @@ class Directory:
         taken = -1
         for start, end, (alias, symbols, ambiguous) in found:
             if start >= taken:
-                hits.append(NameHit(start, end, alias, symbols, ambiguous))
+                hits.append(NameHit(start, end, alias, symbols, ambiguous, symbols[0]))
                 taken = end
         return hits
 
@@ -176,7 +182,7 @@ def _latin_hit(text: str, end: int, value: tuple[str, tuple[str, ...], bool]) ->
                 j += 1
             if j == end + 1 or (j < n and text[j].isalpha()):
                 return None
-    return NameHit(start, end, alias, symbols, ambiguous)
+    return NameHit(start, end, alias, symbols, ambiguous, symbols[0])
 
 
 def parse_directory(tsv: str) -> Directory:

@@ -184,14 +184,6 @@ class _Tick:
 
 
 @dataclass(slots=True)
-class _Hit:
-    hit: NameHit
-    symbol: str
-    linked: bool = False  # linked to an adjacent explicit ticker
-    keep: bool = True
-
-
-@dataclass(slots=True)
 class _State:
     text: str
     rules: _Rules
@@ -336,18 +328,18 @@ def _paren_code(
     return "?" + code
 
 
-def _bare_tickers(state: _State, hits: list[_Hit]) -> None:
+def _bare_tickers(state: _State, hits: list[NameHit]) -> None:
     """Bare all-caps words that the article gives evidence for."""
     text, rules, directory = state.text, state.rules, state.directory
     confirmed = {t.symbol for t in state.ticks}
-    hit_by_end = {h.hit.end: h for h in hits if h.keep}
+    hit_by_end = {h.end: h for h in hits if h.keep}
     for tick in state.maybe:
         named = hit_by_end.get(_name_end(text, tick.anchor))
         if named is None:
             continue
         for market in ("HK", "TW", "T"):
             symbol = f"{tick.symbol}.{market}"
-            if symbol in named.hit.symbols:
+            if symbol in named.symbols:
                 state.ticks.append(_Tick(tick.start, tick.end, symbol, tick.anchor))
                 named.symbol, named.linked = symbol, True
                 break
@@ -386,15 +378,15 @@ def _bare_tickers(state: _State, hits: list[_Hit]) -> None:
             state.ticks.append(_Tick(start, end, f"{word}.US", start))
 
 
-def _abbreviates(word: str, named: _Hit, directory: Directory) -> bool:
+def _abbreviates(word: str, named: NameHit, directory: Directory) -> bool:
     """Whether an all-caps word right after a company name reads as that company's symbol:
     its letters, in order, from one of the company's names, starting with a name's first letter
     ("Block SQ" from "Square", "Facebook FB"; not "Apple TV", "Amazon AWS", "Nvidia GPU")."""
     if len(word) < 2 or not word.isalpha():
         return False
     low = word.lower()
-    names = [named.hit.alias]
-    for symbol in named.hit.symbols:
+    names = [named.alias]
+    for symbol in named.symbols:
         company = directory.companies.get(symbol)
         if company is not None:
             names.append(company.name)
@@ -418,13 +410,13 @@ _GAP = re.compile(
 )
 
 
-def _link_adjacent(state: _State, hits: list[_Hit]) -> set[int]:
+def _link_adjacent(state: _State, hits: list[NameHit]) -> set[int]:
     """Names right before an explicit ticker link to it; returns the ticks so named."""
     named: set[int] = set()
     if not hits:
         return named
-    order = sorted(range(len(hits)), key=lambda k: hits[k].hit.end)
-    ends = [hits[k].hit.end for k in order]
+    order = sorted(range(len(hits)), key=lambda k: hits[k].end)
+    ends = [hits[k].end for k in order]
     for idx, tick in enumerate(state.ticks):
         name_end = _name_end(state.text, tick.anchor)
         # the closest name ending at most 30 characters before the notation, with only corporate
@@ -433,7 +425,7 @@ def _link_adjacent(state: _State, hits: list[_Hit]) -> set[int]:
         if pos == 0 or name_end - ends[pos - 1] > 30:
             continue
         best = hits[order[pos - 1]]
-        if _GAP.fullmatch(state.text, best.hit.end, name_end) is not None:
+        if _GAP.fullmatch(state.text, best.end, name_end) is not None:
             best.symbol, best.linked = tick.symbol, True
             named.add(idx)
     return named
@@ -456,33 +448,32 @@ def _has_context(text: str, hit: NameHit, rules: _Rules) -> bool:
     return text[max(0, start - 5) : start].endswith(rules.zh_before)
 
 
-def _resolve_ambiguous(state: _State, hits: list[_Hit]) -> None:
+def _resolve_ambiguous(state: _State, hits: list[NameHit]) -> None:
     """Keep ambiguous aliases only for symbols the article otherwise shows it means."""
-    if not any(h.hit.ambiguous for h in hits):
+    if not any(h.ambiguous for h in hits):
         return
     text, rules = state.text, state.rules
     evident = {t.symbol for t in state.ticks}
-    evident.update(h.symbol for h in hits if h.linked or not h.hit.ambiguous)
-    firm = [h for h in hits if h.linked or not h.hit.ambiguous]
-    firm_starts = [h.hit.start for h in firm]
+    evident.update(h.symbol for h in hits if h.linked or not h.ambiguous)
+    firm = [h for h in hits if h.linked or not h.ambiguous]
+    firm_starts = [h.start for h in firm]
     for h in hits:
-        if h.symbol in evident or not h.hit.ambiguous:
+        if h.symbol in evident or not h.ambiguous:
             continue
-        if _has_context(text, h.hit, rules):
+        if _has_context(text, h, rules):
             evident.add(h.symbol)
             continue
-        window = rules.window_en if h.hit.alias[0].isascii() else rules.window_zh
+        window = rules.window_en if h.alias[0].isascii() else rules.window_zh
         # the firm names just after and just before this one (firm is sorted by start)
-        k = bisect_left(firm_starts, h.hit.start)
+        k = bisect_left(firm_starts, h.start)
         for other in firm[max(0, k - 2) : k + 1]:
             if other.symbol != h.symbol and (
-                0 <= h.hit.start - other.hit.end <= window
-                or 0 <= other.hit.start - h.hit.end <= window
+                0 <= h.start - other.end <= window or 0 <= other.start - h.end <= window
             ):
                 evident.add(h.symbol)
                 break
     for h in hits:
-        if h.hit.ambiguous and not h.linked and h.symbol not in evident:
+        if h.ambiguous and not h.linked and h.symbol not in evident:
             h.keep = False
 
 
@@ -552,17 +543,17 @@ def _guess_name(text: str, end: int, rules: _Rules) -> tuple[int, int] | None:
     return words[0][0], words[-1][1]
 
 
-def _without_overlaps(hits: list[_Hit], ranges: list[tuple[int, int]]) -> list[_Hit]:
+def _without_overlaps(hits: list[NameHit], ranges: list[tuple[int, int]]) -> list[NameHit]:
     """Hits that overlap none of the ranges; both sorted by start, ranges disjoint (a sweep,
     not hits x ranges)."""
     if not ranges:
         return hits
-    out: list[_Hit] = []
+    out: list[NameHit] = []
     j, n = 0, len(ranges)
     for h in hits:
-        while j < n and ranges[j][1] <= h.hit.start:
+        while j < n and ranges[j][1] <= h.start:
             j += 1
-        if j < n and ranges[j][0] < h.hit.end:
+        if j < n and ranges[j][0] < h.end:
             continue
         out.append(h)
     return out
@@ -580,29 +571,27 @@ def find_tickers(text: str, *, directory: Directory | None = None) -> list[Span]
     state = _State(text, rules, directory)
     _explicit(state)
     names = directory.find_names(text)
-    hits = _without_overlaps(
-        [_Hit(h, h.symbols[0]) for h in names], [(t.start, t.end) for t in state.ticks]
-    )
+    hits = _without_overlaps(names, [(t.start, t.end) for t in state.ticks])
     if state.bare or state.maybe:
         _bare_tickers(state, hits)
         state.ticks.sort(key=lambda t: t.start)
     named = _link_adjacent(state, hits) if hits and state.ticks else set()
     # one sense per text: a name the article tied to a symbol ("Block SQ", "谷歌(GOOGL.US)")
     # means that symbol at its other mentions too
-    relinked = {h.hit.symbols[0]: h.symbol for h in hits if h.linked}
+    relinked = {h.symbols[0]: h.symbol for h in hits if h.linked}
     if relinked:
         for h in hits:
-            if not h.linked and h.hit.symbols[0] in relinked:
-                h.symbol, h.linked = relinked[h.hit.symbols[0]], True
+            if not h.linked and h.symbols[0] in relinked:
+                h.symbol, h.linked = relinked[h.symbols[0]], True
     _resolve_ambiguous(state, hits)
     tick_ranges = [(t.start, t.end) for t in state.ticks]
     spans: list[Span] = [Span(t.start, t.end, TICKER, t.symbol) for t in state.ticks]
     kept = [h for h in hits if h.keep]
     if state.bare:
         kept = _without_overlaps(kept, tick_ranges)
-    spans.extend(Span(h.hit.start, h.hit.end, COMPANY, h.symbol) for h in kept)
+    spans.extend(Span(h.start, h.end, COMPANY, h.symbol) for h in kept)
     if len(named) < len(state.ticks):
-        taken = _Ranges([(h.hit.start, h.hit.end) for h in kept] + tick_ranges)
+        taken = _Ranges([(h.start, h.end) for h in kept] + tick_ranges)
         for idx, tick in enumerate(state.ticks):
             if idx in named or not _after_name(text, tick.anchor):
                 continue
