@@ -217,7 +217,7 @@ def _explicit(state: _State) -> None:
         symbol: str | None = None
         if kind == "pnum":
             start, end = m.span("pnum")
-            symbol = _paren_code(text, m.start(), m.group("pnum"), rules, directory)
+            symbol = _paren_code(text, m.start(), m.group("pnum"), rules)
             if symbol is None:
                 continue
             if symbol[0] == "?":
@@ -302,9 +302,7 @@ def _dotted(state: _State) -> None:
         state.ticks.sort(key=lambda t: t.start)
 
 
-def _paren_code(
-    text: str, open_at: int, code: str, rules: _Rules, directory: Directory
-) -> str | None:
+def _paren_code(text: str, open_at: int, code: str, rules: _Rules) -> str | None:
     """A bare number in parentheses is a stock code only right after a name: five digits with a
     leading zero are Hong Kong, six digits with an A-share prefix are Shanghai/Shenzhen/Beijing,
     four digits wait for the directory name before them ("?2330" is returned)."""
