@@ -209,7 +209,7 @@ _LEFT_EDGE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 
 
 def _explicit(state: _State) -> None:
-    text, rules, directory = state.text, state.rules, state.directory
+    text, rules = state.text, state.rules
     for m in rules.regex.finditer(text):
         kind = m.lastgroup
         start, end = m.span()
