@@ -53,6 +53,7 @@ class _Verdict:
     tail: tuple[str, int] | None
     block: str | None
     trims: list[tuple[str, int, int]]
+    byline: tuple[str, str] | None
 
 
 def _judge(text: str, rules: RuleSet) -> _Verdict:
@@ -80,7 +81,23 @@ def _judge(text: str, rules: RuleSet) -> _Verdict:
         trims.extend(g.finditer(text))
     if len(trims) > 1:
         trims.sort(key=lambda h: (h[1], -h[2]))
-    return _Verdict(tail, block, trims)
+    return _Verdict(tail, block, trims, _byline(text, rules))
+
+
+def _byline(text: str, rules: RuleSet) -> tuple[str, str] | None:
+    """("source" | "author", value) when text is a byline line."""
+    b = rules.bylines
+    if len(text) > b.max_len:
+        return None
+    for pat in b.source:
+        m = pat.match(text)
+        if m and m.group(1).strip():
+            return "source", m.group(1).strip()
+    for pat in b.author:
+        m = pat.match(text)
+        if m and m.group(1).strip():
+            return "author", m.group(1).strip()
+    return None
 
 
 class _Run:
@@ -127,12 +144,17 @@ class _Run:
             window = pieces[1 : self.rules.heuristics.title_window]
             if head and any(_norm(p.text) == head for p in window if len(p.text) < 2 * len(first)):
                 return first[: m.start()].strip()
-        if len(first) <= 150 and first[-1] not in _NOT_TITLE_END and not self.byline_of(first):
+        if (
+            len(first) <= 150
+            and first[-1] not in _NOT_TITLE_END
+            and self.verdict(pieces[0]).byline is None
+        ):
             # A short first line directly followed (after short labels) by a byline or a date.
             for piece in pieces[1:4]:
                 # The evidence must itself be removed (a byline, a timestamp), so that cleaning
                 # the result again finds no evidence and no second "title".
-                if self.byline_of(piece.text) or self.verdict(piece).block is not None:
+                v = self.verdict(piece)
+                if v.byline is not None or v.block is not None:
                     return first
                 if len(piece.text) > 20:
                     break
@@ -185,19 +207,6 @@ class _Run:
 
     # ---------------------------------------------------------------- bylines
 
-    def byline_of(self, text: str) -> tuple[str, str] | None:
-        b = self.rules.bylines
-        if len(text) > b.max_len:
-            return None
-        for pat in b.source:
-            m = pat.match(text)
-            if m and m.group(1).strip():
-                return "source", m.group(1).strip()
-        for pat in b.author:
-            m = pat.match(text)
-            if m and m.group(1).strip():
-                return "author", m.group(1).strip()
-        return None
 
     def _lift(self, field_name: str, value: str) -> None:
         if field_name == "source" and self.source is None:
@@ -230,7 +239,7 @@ class _Run:
                     i += 2
                     changed = True
                     continue
-            found = self.byline_of(text)
+            found = self.verdict(piece).byline
             if found is not None:
                 self._lift(*found)
                 self.drop("byline", text)
