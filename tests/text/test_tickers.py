@@ -73,6 +73,11 @@ def companies(text: str, directory: Directory | None = None) -> list[tuple[str, 
         ("Toyota (TYO: 7203) rose", "TYO: 7203", "7203.T"),
         ("股票代码：300750 的公司", "300750", "300750.SZ"),
         ("Xiaomi Group-W (01810) fell", "01810", "1810.HK"),
+        ("Toyota 7203.JP rose", "7203.JP", "7203.T"),
+        ("Tencent ADR (OTC: TCEHY) rose", "OTC: TCEHY", "TCEHY.US"),
+        ("Samsung (KRX: 005930) fell", "KRX: 005930", "005930.KS"),
+        ("LVMH (EPA: MC) fell", "EPA: MC", "MC.PA"),
+        ("DBS (SGX: D05) rose", "SGX: D05", "D05.SI"),
     ],
 )
 def test_notation_is_normalised(text: str, surface: str, symbol: str) -> None:

@@ -24,7 +24,7 @@ from finreader.models import FIGURE, Span
 from finreader.text.wordlists import str_list, ticker_words
 
 _ZH_SCALE = "万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千"
-_ZH_CUR = "美元|港元|港币|人民币|欧元|日元|英镑|韩元|澳元|加元|新台币|台币|美金|元"
+_ZH_CUR = "美元|港元|港币|人民币|欧元|日元|英镑|韩元|澳元|加元|新台币|台币|美金|元|円"
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
 _CUR_WORDS = (
     r"Hong Kong dollars|U\.S\. dollars|US dollars|Canadian dollars|Australian dollars|"
@@ -332,7 +332,7 @@ def find_figures(text: str) -> list[Span]:
                 unit = m.group("zs").strip()
                 if (
                     not has_currency
-                    and unit[-1] not in "元币"
+                    and unit[-1] not in "元币円"
                     and not unit.endswith(("美金", "英镑"))
                 ) and (unit == "千" or text.startswith(rules.classifiers, end)):
                     continue
