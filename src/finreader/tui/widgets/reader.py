@@ -18,12 +18,19 @@ from finreader.text.sanitize import one_line
 from finreader.tui.format import local_time, safe_link
 
 EMPTY_HINT = "Pick an article and press enter to read it here."
+# 40,000 characters is 10x a long news article and wraps in ~0.2 s; the 2,000-character title cap
+# keeps a 200,000-character one-word title (HOSTILE.md A15) from doing the same in the header.
+BODY_CAP = 40_000
+TITLE_CAP = 2_000
 
 
 def render_body(article: Article, *, theme: str, colors: str, show_removed: bool) -> Text:
     """The clean body with tickers, companies, figures (coloured by direction) and links
-    styled by render.render_article; the title and tickers line are in the header instead."""
-    return render_article(
+    styled by render.render_article; the title and tickers line are in the header instead.
+
+    Bodies longer than BODY_CAP characters are cut with a note: wrapping a 300 KB single-line
+    description (HOSTILE.md A15) takes ~2.5 s here, during which the app cannot repaint."""
+    body = render_article(
         article.processed,
         title=None,
         theme=theme,
@@ -31,12 +38,21 @@ def render_body(article: Article, *, theme: str, colors: str, show_removed: bool
         show_removed=show_removed,
         header=False,
     )
+    if len(body) <= BODY_CAP:
+        return body
+    cut = body[:BODY_CAP]
+    cut.append(
+        f"\n\n… shortened here: {len(body):,} characters in all, {BODY_CAP:,} shown. "
+        "Press o to read the original page.",
+        "dim italic",
+    )
+    return cut
 
 
 def header_text(article: Article, *, theme: str = "dark", colors: str = "default") -> Text:
     """Title, source/author, local published time, link and tickers, each as plain text."""
     head = Text(end="")
-    head.append_text(render_title(article.title, theme=theme))
+    head.append_text(render_title(article.title[:TITLE_CAP], theme=theme))
     head.append("\n")
     source = one_line(article.processed.source or article.feed_title or "")
     author = one_line(article.author or article.processed.author or "")
