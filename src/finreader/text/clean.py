@@ -57,27 +57,20 @@ class _Verdict:
 
 
 def _judge(text: str, rules: RuleSet) -> _Verdict:
-    n = len(text)
     present = rules.scanner.present(text)
     tail: tuple[str, int] | None = None
-    for g in rules.tail_dispatch.groups(text):
-        if n > g.max_len or (g.anchor == "any" and g.needles is not None and g.key not in present):
-            continue
+    for g in rules.tail_dispatch.groups(text, present):
         hit = g.find(text)
         if hit is not None and (tail is None or hit[1].start() < tail[1]):
             tail = (hit[0], hit[1].start())
     block: str | None = None
-    for g in rules.block_dispatch.groups(text):
-        if n > g.max_len or (g.anchor == "any" and g.needles is not None and g.key not in present):
-            continue
+    for g in rules.block_dispatch.groups(text, present):
         hit = g.find(text)
         if hit is not None:
             block = hit[0]
             break
     trims: list[tuple[str, int, int]] = []
-    for g in rules.trim_dispatch.groups(text):
-        if n > g.max_len or (g.anchor == "any" and g.needles is not None and g.key not in present):
-            continue
+    for g in rules.trim_dispatch.groups(text, present):
         trims.extend(g.finditer(text))
     if len(trims) > 1:
         trims.sort(key=lambda h: (h[1], -h[2]))
@@ -206,7 +199,6 @@ class _Run:
         return False
 
     # ---------------------------------------------------------------- bylines
-
 
     def _lift(self, field_name: str, value: str) -> None:
         if field_name == "source" and self.source is None:
