@@ -159,6 +159,8 @@ def test_trims_cut_inside_a_block(block: str, expected: str, rule: str) -> None:
         "Apple Inc., Microsoft Corp. and Cupertino, Calif., firms rallied.",
         "公司发布免责声明称相关传闻不实，股价随后反弹。",
         "About the deal",
+        "About the case",
+        "More on valuation",
         "Q3 revenue",
     ],
 )
@@ -214,6 +216,26 @@ def test_nav_menu_runs_and_related_headline_runs() -> None:
     text, rules = clean(*menu, BODY_EN, *headlines, BODY_EN2)
     assert text == f"{BODY_EN}\n\n{BODY_EN2}"
     assert {"nav-run", "headline-run"} <= rules
+
+
+def test_introduced_lists_and_table_rows_are_not_runs() -> None:
+    items = [
+        "Revenue of $5.2 billion, up 12% from a year earlier",
+        "Operating margin widened to 18% on lower input costs",
+        "Full-year guidance raised to $21 billion at the midpoint",
+    ]
+    text, rules = clean(BODY_EN, "Highlights of the quarter:", *items, BODY_EN2)
+    assert all(item in text for item in items) and "headline-run" not in rules
+    html = (
+        f"<p>{BODY_EN}</p><table><tr><td>Segment revenue in the quarter</td><td>$5.2bn</td></tr>"
+        "<tr><td>Segment operating income in Q3</td><td>$0.9bn</td></tr>"
+        "<tr><td>Segment operating margin</td><td>17.3%</td></tr>"
+        "<tr><td>Q1</td><td>1</td></tr><tr><td>Q2</td><td>2</td></tr>"
+        "<tr><td>Q3</td><td>3</td></tr><tr><td>Q4</td><td>4</td></tr></table>"
+    )
+    art = process(html)
+    assert "Segment operating margin | 17.3%" in art.text and "Q4 | 4" in art.text
+    assert not {"headline-run", "nav-run"} & {r.rule for r in art.removed}
 
 
 def test_link_only_blocks_go() -> None:

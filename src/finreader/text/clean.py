@@ -313,7 +313,9 @@ class _Run:
                 j = i
                 while j < n and flags[j]:
                     j += 1
-                if j - i >= min_run:
+                introduced = i > 0 and self.pieces[i - 1].text[-1:] in (":", "：")
+                if j - i >= min_run and not introduced:
+                    # (A run right after "Highlights:" is a list the article introduced.)
                     self.drop(name, "\n".join(p.text for p in self.pieces[i:j]))
                     changed = True
                 else:
@@ -330,7 +332,8 @@ class _Run:
             return False
         h = self.rules.heuristics
         flags = [
-            len(p.text) <= h.nav_max_chars and not _NAV_PUNCT.search(p.text) for p in self.pieces
+            len(p.text) <= h.nav_max_chars and not _NAV_PUNCT.search(p.text) and " | " not in p.text
+            for p in self.pieces
         ]
         return self._drop_runs("nav-run", flags, h.nav_run)
 
@@ -346,6 +349,7 @@ class _Run:
                 before >= h.headline_after_chars
                 and h.headline_min <= len(text) <= h.headline_max
                 and text[-1] not in _SENTENCE_END
+                and " | " not in text  # a table row
             )
             before += len(text)
         return self._drop_runs("headline-run", flags, h.headline_run)
