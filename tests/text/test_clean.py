@@ -226,6 +226,10 @@ def test_introduced_lists_and_table_rows_are_not_runs() -> None:
     ]
     text, rules = clean(BODY_EN, "Highlights of the quarter:", *items, BODY_EN2)
     assert all(item in text for item in items) and "headline-run" not in rules
+    data = ["美国4月失业率 4.3%，预期 4.3%，前值 4.3%", "美国4月非农就业人口增加 11.5万人，预期 6.5万人",
+            "美国4月平均时薪环比增长 0.3%，预期 0.3%，前值 0.2%"]  # fmt: skip
+    text, rules = clean(BODY_ZH, BODY_ZH2, *data)
+    assert all(line in text for line in data) and "headline-run" not in rules
     html = (
         f"<p>{BODY_EN}</p><table><tr><td>Segment revenue in the quarter</td><td>$5.2bn</td></tr>"
         "<tr><td>Segment operating income in Q3</td><td>$0.9bn</td></tr>"

@@ -29,7 +29,8 @@ _NOT_TITLE_END = frozenset(".。,，;；:：")
 _NAV_PUNCT = re.compile(r"[。.!！?？,，;；:：、“”\"]")
 _TITLE_SCAN = 5  # blocks searched for an inferable title
 _TAIL_MIN_BEFORE = 40
-_LINK_ONLY_REST = 12  # chars outside links a link-only block may have: "Related: ", " | "  # chars of article needed before a tail may cut (else drop only the block)
+_LINK_ONLY_REST = 12
+_HEADLINE_MIN_SPACES = 4  # chars outside links a link-only block may have: "Related: ", " | "  # chars of article needed before a tail may cut (else drop only the block)
 
 
 @dataclass(slots=True)
@@ -350,6 +351,9 @@ class _Run:
                 and h.headline_min <= len(text) <= h.headline_max
                 and text[-1] not in _SENTENCE_END
                 and " | " not in text  # a table row
+                # Headlines in a Latin script: Chinese data lines ("失业率 4.3%，预期 4.3%")
+                # also lack closing punctuation and are article text.
+                and text.count(" ") >= _HEADLINE_MIN_SPACES
             )
             before += len(text)
         return self._drop_runs("headline-run", flags, h.headline_run)
