@@ -101,6 +101,7 @@ def test_tail_rules_cut_to_the_end(boiler: str, rule: str) -> None:
         ("https://example.com/reference/1", "bare-url"),
         ("#美股 #科技股 #财报", "hashtags"),
         ("2 小时前", "timestamp"),
+        ("5 min read", "timestamp"),
         ("11:58 13/10/2025", "timestamp"),
         ("Data is delayed at least 15 minutes.", "market-data-notice"),
         ("This content was produced with the help of AI tools.", "ai-content-notice"),
