@@ -122,13 +122,15 @@ def row_text(
     return text
 
 
-def feed_label(feed: Feed) -> Text:
+def feed_label(feed: Feed, styles: dict[str, Style] | None = None) -> Text:
     """A feed-list line: error mark, unread count (right-aligned in 4 cells), then the name.
 
-    The count goes before the name because the pane cuts long names with an ellipsis."""
+    The count goes before the name because the pane cuts long names with an ellipsis. `styles`
+    ("error", "count") come from the feed list's component classes in finreader.tcss."""
+    styles = styles or {}
     label = Text(no_wrap=True, end="")
-    label.append("! " if feed.last_error else "  ", "bold red")
-    label.append(f"{feed.unread:>4} " if feed.unread else "     ", "bold")
+    label.append("! " if feed.last_error else "  ", styles.get("error", ""))
+    label.append(f"{feed.unread:>4} " if feed.unread else "     ", styles.get("count", ""))
     label.append(one_line(feed.title or feed.url)[:80])
     return label
 

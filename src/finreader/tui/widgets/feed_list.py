@@ -7,6 +7,7 @@ the article list. Prompts are rich Text built by `format.feed_label`, never mark
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual.message import Message
@@ -33,6 +34,12 @@ class FeedChoice:
 class FeedList(OptionList):
     """The left pane; posts FeedList.Chosen when the user picks an entry."""
 
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "feed-list--error",
+        "feed-list--count",
+        "feed-list--group",
+    }
+
     class Chosen(Message):
         def __init__(self, choice: FeedChoice) -> None:
             super().__init__()
@@ -49,11 +56,14 @@ class FeedList(OptionList):
         current = self.highlighted_option.id if self.highlighted_option is not None else None
         options: list[Option] = []
         self._choices = {ALL: FeedChoice(ALL), UNREAD: FeedChoice(UNREAD)}
+        get = self.get_component_rich_style
+        styles = {"error": get("feed-list--error"), "count": get("feed-list--count")}
+        group_style = get("feed-list--group")
         total_unread = sum(f.unread for f in feeds)
         all_label = Text("All articles", no_wrap=True, end="")
         unread_label = Text("Unread", no_wrap=True, end="")
         if total_unread:
-            unread_label.append(f" {total_unread}", "bold")
+            unread_label.append(f" {total_unread}", styles["count"])
         options += [Option(all_label, id=ALL), Option(unread_label, id=UNREAD)]
         groups: dict[str, list[Feed]] = {}
         for feed in feeds:
@@ -62,7 +72,7 @@ class FeedList(OptionList):
             group_id = f"group:{group}"
             self._choices[group_id] = FeedChoice("group", group=None if group == "Feeds" else group)
             header = Text(no_wrap=True, end="")
-            header.append("▾ " + group[:60], "bold")
+            header.append("▾ " + group[:60], group_style)
             unread = sum(f.unread for f in members)
             if unread:
                 header.append(f" {unread}")
@@ -74,12 +84,18 @@ class FeedList(OptionList):
             for feed in members:
                 feed_id = f"feed:{feed.id}"
                 self._choices[feed_id] = FeedChoice("feed", feed_id=feed.id)
-                options.append(Option(feed_label(feed), id=feed_id))
+                options.append(Option(feed_label(feed, styles), id=feed_id))
         self.set_options(options)
         if current is not None and current in self._choices:
             self.highlighted = self.get_option_index(current)
         elif self.highlighted is None:
             self.highlighted = 0
+
+    def notify_style_update(self) -> None:
+        """A theme change re-styles the labels (their styles are baked into the Text)."""
+        super().notify_style_update()
+        if self.feeds and self.is_mounted:
+            self.set_feeds(self.feeds)
 
     def feed(self, feed_id: int) -> Feed | None:
         return next((f for f in self.feeds if f.id == feed_id), None)

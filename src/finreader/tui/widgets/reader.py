@@ -7,6 +7,9 @@ rich Text; nothing here parses markup, so feed text cannot inject styles or clic
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -44,13 +47,22 @@ def render_body(article: Article, *, theme: str, colors: str, show_removed: bool
     cut.append(
         f"\n\n… shortened here: {len(body):,} characters in all, {BODY_CAP:,} shown. "
         "Press o to read the original page.",
-        "dim italic",
+        "italic",
     )
     return cut
 
 
-def header_text(article: Article, *, theme: str = "dark", colors: str = "default") -> Text:
-    """Title, source/author, local published time, link and tickers, each as plain text."""
+def header_text(
+    article: Article,
+    *,
+    theme: str = "dark",
+    colors: str = "default",
+    styles: dict[str, Style] | None = None,
+) -> Text:
+    """Title, source/author, local published time, link and tickers, each as plain text.
+
+    `styles` ("byline", "time", "link", "note") come from the Reader's component classes."""
+    styles = styles or {}
     head = Text(end="")
     head.append_text(render_title(article.title[:TITLE_CAP], theme=theme))
     head.append("\n")
@@ -58,28 +70,37 @@ def header_text(article: Article, *, theme: str = "dark", colors: str = "default
     author = one_line(article.author or article.processed.author or "")
     byline = " · ".join(dict.fromkeys(part for part in (source, author) if part))
     if byline:
-        head.append(byline, "italic")
+        head.append(byline, styles.get("byline", ""))
         head.append("\n")
-    head.append(local_time(article.published), "dim")
+    head.append(local_time(article.published), styles.get("time", ""))
     link = safe_link(article.link)
     if link:
         head.append("\n")
-        head.append(link, "underline")
+        head.append(link, styles.get("link", ""))
     elif article.link:
         head.append("\n")
-        head.append("(link not http/https: " + one_line(article.link)[:120] + ")", "dim")
+        head.append(
+            "(link not http/https: " + one_line(article.link)[:120] + ")", styles.get("note", "")
+        )
     tickers = render_header(article.processed, theme=theme, colors=colors)
     if tickers.plain:
         head.append("\n")
         head.append_text(tickers)
     if article.summary_only:
         head.append("\n")
-        head.append("Summary only: press f to fetch the full article.", "dim italic")
+        head.append("Summary only: press f to fetch the full article.", styles.get("note", ""))
     return head
 
 
 class Reader(VerticalScroll, can_focus=True):
     """Shows one Article; `show(article)` paints it, `toggle_removed()` flips the removed view."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "reader--byline",
+        "reader--time",
+        "reader--link",
+        "reader--note",
+    }
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -106,7 +127,15 @@ class Reader(VerticalScroll, can_focus=True):
             body.update(Text(""))
             return
         header.update(
-            header_text(self.article, theme=self.theme_name, colors=self.color_convention)
+            header_text(
+                self.article,
+                theme=self.theme_name,
+                colors=self.color_convention,
+                styles={
+                    name: self.get_component_rich_style(f"reader--{name}")
+                    for name in ("byline", "time", "link", "note")
+                },
+            )
         )
         body.update(
             render_body(

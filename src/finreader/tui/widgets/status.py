@@ -6,6 +6,8 @@ ticker filter. The search text is the user's own but still goes in as plain Text
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -14,6 +16,8 @@ from finreader.text.sanitize import one_line
 
 class StatusLine(Static):
     """One line under the panes; set `view` and `progress`, it repaints itself."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"status--view", "status--error"}
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
@@ -42,7 +46,7 @@ class StatusLine(Static):
 
     def _paint(self) -> None:
         line = Text(no_wrap=True, overflow="ellipsis", end="")
-        line.append(one_line(self.view)[:80], "bold")
+        line.append(one_line(self.view)[:80], self.get_component_rich_style("status--view"))
         if self.count is not None:
             line.append(f" · {self.count:,}")
         if self.progress:
@@ -50,7 +54,7 @@ class StatusLine(Static):
             line.append(self.progress)
         if self.detail:
             line.append("  │  ")
-            line.append(one_line(self.detail)[:200], "red")
+            line.append(one_line(self.detail)[:200], self.get_component_rich_style("status--error"))
         self.update(line)
 
     @property
