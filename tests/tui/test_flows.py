@@ -352,3 +352,19 @@ async def test_full_text_fetch_replaces_a_summary(world: World) -> None:
             pilot, lambda: "only the web page carries" in main.reader.body_text, "the full text"
         )
         assert world.server.hits("/story.html") == 1
+
+
+async def test_typing_in_a_prompt_never_triggers_keys(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await ready(pilot)
+        await pilot.press("slash")
+        await pilot.press("q", "question_mark", "space", "R", "b", "B", "enter")
+        await wait_for(pilot, lambda: main.search == "q? RbB", "the typed search")
+        assert app.is_running and app.screen is main
+        assert not app.refreshing
+        assert world.library.bookmarks() == []
+        # escape in the prompt cancels and keeps the current search.
+        await pilot.press("slash", "x", "escape")
+        await pilot.pause()
+        assert app.screen is main and main.search == "q? RbB"

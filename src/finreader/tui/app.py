@@ -186,8 +186,7 @@ class FinReaderApp(ReportsWorkerErrors, App[None]):
         self.new_this_refresh = 0
         self.errors_this_refresh = 0
         self.failures_this_refresh = []
-        total = f"/{message.total}" if message.total else ""
-        self._progress(f"Refreshing 0{total} feeds")
+        self._progress(f"Refreshing 0/{message.total} feeds" if message.total else "Refreshing…")
 
     def on_feed_polled(self, message: FeedPolled) -> None:
         result = message.result
