@@ -63,13 +63,14 @@ _TAIL = (
 )
 
 
-def feed_items(texts: list[str], low: int = 2048, high: int = 4096) -> list[str]:
+def feed_items(texts: list[str], low: int = 2048, high: int = 4096) -> list[tuple[str, int]]:
     """2-4 KB HTML items: the devset's clean article paragraphs as <p> (every third with a
     link and bold lead words, every fifth a heading), cut at paragraph boundaries, each ending
-    with a related-article line and a disclaimer, as RSS content:encoded items do."""
-    items: list[str] = []
+    with a related-article line and a disclaimer, as RSS content:encoded items do. Each item
+    comes with the index of the text it was cut from (for its title)."""
+    items: list[tuple[str, int]] = []
     tail_size = len(_TAIL.encode("utf-8"))
-    for text in texts:
+    for index, text in enumerate(texts):
         paras: list[str] = []
         for i, line in enumerate(p for p in text.split("\n\n") if p.strip()):
             body = html.escape(line.strip())
@@ -85,12 +86,12 @@ def feed_items(texts: list[str], low: int = 2048, high: int = 4096) -> list[str]
         for para in paras:
             n = len(para.encode("utf-8")) + 1
             if size + n > high and size >= low:
-                items.append("\n".join([*chunk, _TAIL]))
+                items.append(("\n".join([*chunk, _TAIL]), index))
                 chunk, size = [], tail_size
             chunk.append(para)
             size += n
         if size >= low:
-            items.append("\n".join([*chunk, _TAIL]))
+            items.append(("\n".join([*chunk, _TAIL]), index))
     return items
 
 
@@ -151,8 +152,12 @@ def main(argv: list[str] | None = None) -> int:
     all_cases = cases()
     ok = True if args.no_quality else quality(all_cases)
     inputs = [(raw, is_html) for _, raw, is_html, _, _ in all_cases]
-    items = feed_items([str(gold["clean_text"]) for _, _, _, _, gold in all_cases])
-    kb = sum(len(i.encode("utf-8")) for i in items) / len(items) / 1024
+    titles = [str(meta["title"]) for _, _, _, meta, _ in all_cases]
+    items = [
+        (html_item, titles[i])
+        for html_item, i in feed_items([str(gold["clean_text"]) for *_, gold in all_cases])
+    ]
+    kb = sum(len(i.encode("utf-8")) for i, _ in items) / len(items) / 1024
     process("warm up")
 
     def devset() -> int:
@@ -161,8 +166,9 @@ def main(argv: list[str] | None = None) -> int:
         return len(inputs)
 
     def feed() -> int:
-        for item in items:
-            process(item, is_html=True)
+        # As the poller calls it: with the entry's title.
+        for item, title in items:
+            process(item, is_html=True, title=title)
         return len(items)
 
     print()
@@ -181,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         return len(inputs)
 
     def parse_feed() -> int:
-        for item in items:
+        for item, _ in items:
             html_to_pieces(item)
         return len(items)
 

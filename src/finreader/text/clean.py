@@ -20,6 +20,7 @@ from finreader.text.rules import RuleSet
 
 _ROUNDS = 4
 _NON_WORD = re.compile(r"[\W_]+")
+_WORD = re.compile(r"[^\W_]+")
 _SITE_SUFFIX = re.compile(r"(?:\s*[|｜]\s*|\s+[-–—]\s+|\s*_\s*)([^|｜_]{1,24})$")
 _SCRAPER_TITLE = re.compile(r"^title\s*:\s*(\S.{0,300})$", re.IGNORECASE)
 # A block ending like this is a sentence, not a headline or a menu entry.
@@ -160,9 +161,23 @@ class _Run:
             return
         keep: list[Piece] = []
         window = self.rules.heuristics.title_window
+        # Normalising every block costs ~8 us each here; a block that is the title contains its
+        # first letters (with or without NFKC folding), which a casefold and `in` check cheaply.
+        probes = {
+            m.group()[:3]
+            for m in (
+                _WORD.search(title.casefold()),
+                _WORD.search(unicodedata.normalize("NFKC", title).casefold()),
+            )
+            if m
+        }
         for i, piece in enumerate(self.pieces):
             size = len(piece.text)
             if i < window and len(title) // 2 <= size <= 3 * len(title) + 40:
+                folded = piece.text.casefold()
+                if not any(p in folded for p in probes):
+                    keep.append(piece)
+                    continue
                 n = _norm(piece.text)
                 if n == nt or (
                     n.startswith(nt) and len(n) - len(nt) <= 24 and _SITE_SUFFIX.search(piece.text)
