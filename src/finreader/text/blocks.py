@@ -29,7 +29,6 @@ _LINEBREAKS = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 _NEEDS_SCRUB = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\xa0\xad\u2000-\u200f\u2028-\u202f\u205f-\u206f\ufeff\ufff9-\ufffb]"
 )
-_HTML_WS = re.compile(r"[ \t\n\r\f]+")
 # Leading Markdown markers: headings, bullets, quotes. Stripped repeatedly so `finish` is
 # idempotent ("# # x" -> "x").
 _LEAD_MARKS = re.compile(r"^(?:(?:#{1,6}|[*+•\-]|>)[ \t]+)+")
@@ -53,17 +52,6 @@ def scrub(text: str) -> str:
     if _NEEDS_SCRUB.search(text) is None:
         return text
     return _SPACE_RE.sub(" ", _DROP_RE.sub("", _LINEBREAKS.sub("\n", text)))
-
-
-def scrub_inline(text: str) -> str:
-    """scrub for HTML text nodes: line breaks become spaces too (they are whitespace there)."""
-    if _NEEDS_SCRUB.search(text) is None:
-        return text
-    return _SPACE_RE.sub(" ", _DROP_RE.sub("", _LINEBREAKS.sub(" ", text)))
-
-
-def collapse_html_ws(text: str) -> str:
-    return _HTML_WS.sub(" ", text)
 
 
 def safe_url(href: str | None, base_url: str | None) -> str | None:
