@@ -260,23 +260,17 @@ class _Run:
 
     # ---------------------------------------------------------------- block rules and trims
 
-    def apply_blocks(self) -> bool:
-        keep: list[Piece] = []
-        for piece in self.pieces:
-            name = self.verdict(piece).block
-            if name is None:
-                keep.append(piece)
-            else:
-                self.drop(name, piece.text)
-        changed = len(keep) != len(self.pieces)
-        self.pieces = keep
-        return changed
-
-    def apply_trims(self) -> bool:
+    def apply_blocks_and_trims(self) -> bool:
+        """Whole-block rules, then trims inside the blocks that stay (one pass, one verdict)."""
         keep: list[Piece] = []
         changed = False
         for piece in self.pieces:
-            hits = self.verdict(piece).trims
+            verdict = self.verdict(piece)
+            if verdict.block is not None:
+                self.drop(verdict.block, piece.text)
+                changed = True
+                continue
+            hits = verdict.trims
             if hits:
                 ranges: list[tuple[int, int]] = []
                 for name, start, end in hits:
@@ -289,8 +283,9 @@ class _Run:
                 cut(piece, ranges)
                 strip_piece(piece)
                 changed = True
-            if piece.text:
-                keep.append(piece)
+                if not piece.text:
+                    continue
+            keep.append(piece)
         self.pieces = keep
         return changed
 
@@ -377,8 +372,7 @@ class _Run:
         changed = self.apply_tails()
         if "byline" in self.on:
             changed = self.apply_bylines() or changed
-        changed = self.apply_blocks() or changed
-        changed = self.apply_trims() or changed
+        changed = self.apply_blocks_and_trims() or changed
         changed = self.apply_link_only() or changed
         changed = self.apply_nav_runs() or changed
         return self.apply_headline_runs() or changed

@@ -10,6 +10,7 @@ long paragraphs, which is where most characters are.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 import json
 import re
 import sys
@@ -219,11 +220,8 @@ class Dispatch:
     def groups(self, text: str, present: set[int]) -> tuple[RuleGroup, ...]:
         """Groups to try on text, given the keys of the scanned groups whose needles occur."""
         n = len(text)
-        b = 0
-        caps = self._caps
-        while b < len(caps) and n > caps[b]:
-            b += 1
-        if b == len(caps):
+        b = bisect_left(self._caps, n)  # the smallest cap that admits the block
+        if b == len(self._caps):
             chosen: tuple[RuleGroup, ...] = ()
         else:
             found = self._table.get((text[:1].lower(), b))
