@@ -10,11 +10,11 @@ long paragraphs, which is where most characters are.
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_left
 import json
 import re
 import sys
 import tomllib
+from bisect import bisect_left
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
