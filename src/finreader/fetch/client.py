@@ -106,6 +106,10 @@ def make_client(policy: FetchPolicy) -> httpx.AsyncClient:
         write=policy.read_timeout,
         pool=policy.deadline,
     )
+    # The pool keeps no more connections than the poll runs requests. A larger pool reused more
+    # connections (105 connects instead of 500 for 500 all-304 feeds on 50 loopback hosts) but
+    # cost 2-3x the CPU: httpcore matches every waiting request against every pooled connection
+    # on each state change, so 1.4-2.5 s instead of 0.8 s of CPU for that poll.
     limits = httpx.Limits(
         max_connections=max(1, policy.concurrency),
         max_keepalive_connections=max(1, policy.concurrency),
@@ -261,6 +265,20 @@ async def _read_body(response: httpx.Response, policy: FetchPolicy) -> bytes:
     return bytes(body)
 
 
+# A response without a body we want (304, a redirect, an error page) is read up to this much
+# before closing, so its connection goes back to the pool: httpcore drops a connection whose
+# response was not read to the end.
+DRAIN_LIMIT = 64 * 1024
+
+
+async def _drain(response: httpx.Response) -> None:
+    read = 0
+    async for raw in response.aiter_raw():
+        read += len(raw)
+        if read > DRAIN_LIMIT:
+            return
+
+
 async def _fetch(
     client: httpx.AsyncClient, request: FetchRequest, policy: FetchPolicy, out: FetchResponse
 ) -> None:
@@ -289,6 +307,8 @@ async def _fetch(
             status = response.status_code
             out.status = status
             out.headers = {k.lower(): v for k, v in response.headers.items()}
+            if not 200 <= status < 300:
+                await _drain(response)
             if status in REDIRECTS:
                 location = response.headers.get("location")
                 if not location:
