@@ -46,6 +46,8 @@ async def test_hostile_corpus_and_servers_in_one_poll(
         add(file.name, body=data, headers=headers, content_type=ctype)
     for i in range(5):
         add(f"good-{i}", body=GOOD)
+    reader = shared / "corpus" / "reader" / "full.json"
+    add("jsonfeed", body=reader.read_bytes(), content_type="application/feed+json")
     add("slow-drip", body=GOOD * 50, drip=(1, 0.2))
     add("endless", endless=True)
     add("endless-gzip", endless=True, encoding="gzip")
@@ -98,5 +100,7 @@ async def test_hostile_corpus_and_servers_in_one_poll(
     assert outcome["status-410"] == "error: HTTP 410 Gone"
     assert outcome["status-429"] == "error: HTTP 429 Too Many Requests"
     assert outcome["gbk-undeclared.xml"] == "ok: 4 entries"
+    assert outcome["big5-undeclared.xml"] == "ok: 3 entries"
+    assert outcome["jsonfeed"] == "ok: 2 entries"
     assert outcome["not-a-feed.html"].startswith("feed error: not a feed: got an HTML page")
     assert outcome["billion-laughs-sameline.xml"] == "ok: 1 entries"
