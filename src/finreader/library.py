@@ -329,7 +329,13 @@ class Library:
         if self._executor is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["finreader.pipeline"])
-            self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            try:
+                self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            except (OSError, ValueError) as exc:
+                # Building the pool's queues starts the resource tracker, which fails once a
+                # host (Textual) replaced stderr with a fileno() of -1; parse in threads instead.
+                self._pool_broken = f"{type(exc).__name__}: {exc}"
+                return None
         return self._executor
 
     def _interval(self, feed: Feed) -> timedelta:
