@@ -204,8 +204,10 @@ def run_newsboat(urls: list[str], work: Path, servers: Servers) -> list[Run]:
     return runs
 
 
-def print_table(runs: list[Run], feeds: int, latency: float) -> None:
+def print_table(runs: list[Run], feeds: int, latency: float, load: tuple[float, float]) -> None:
     print(f"\n{feeds} feeds x 50 items, {latency * 1000:.0f} ms latency, 50 loopback hosts")
+    # Other work on the machine slows both tools; the load average says how quiet it was.
+    print(f"load average (1 min) at start {load[0]:.2f}, at end {load[1]:.2f}")
     print(
         f"{'tool':<10}{'poll':<14}{'wall s':>8}{'peak MB':>9}{'rc':>4}{'reqs':>6}{'cond':>6}  note"
     )
@@ -228,6 +230,7 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, default=50, help="loopback host names (max 254)")
     parser.add_argument("--skip-newsboat", action="store_true")
     args = parser.parse_args()
+    load_start = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="finreader-bench-"))
     try:
         paths = generate(work / "feeds", args.feeds)
@@ -236,7 +239,7 @@ def main() -> None:
             runs = run_finreader(urls, work, servers)
             if not args.skip_newsboat and Path(NEWSBOAT).exists():
                 runs += run_newsboat(urls, work, servers)
-        print_table(runs, args.feeds, args.latency)
+        print_table(runs, args.feeds, args.latency, (load_start, os.getloadavg()[0]))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
