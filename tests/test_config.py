@@ -101,3 +101,18 @@ def test_edits_keep_comments_and_round_trip(tmp_path: Path) -> None:
     assert [f.url for f in loaded.feeds] == ["https://b.example/2"]
     assert loaded.settings.theme == "light"
     tomllib.loads(path.read_text())
+
+
+def test_rules_are_compiled_at_load(tmp_path: Path) -> None:
+    write(tmp_path, '[settings]\ndisabled_rules = ["no-such-rule"]\n')
+    with pytest.raises(ConfigError, match="no-such-rule"):
+        config.load()
+    write(
+        tmp_path,
+        '[[rules]]\nname = "promo"\nmatch = "Buy now"\naction = "tail"\n\n'
+        '[[feeds]]\nurl = "https://a.example/f"\n[[feeds.rules]]\nname = "promo2"\n'
+        'match = "Subscribe"\nbogus = 1\n',
+    )
+    with pytest.raises(ConfigError) as err:
+        config.load()
+    assert ":6: feeds.rules:" in str(err.value) and "promo2" in str(err.value)

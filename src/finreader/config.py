@@ -154,7 +154,32 @@ def parse(text: str, path: Path, data: Path) -> Config:
             )
         seen.add(feed.url)
         feeds.append(feed)
+    _check_rules(path, locate, rules, feeds, settings.disabled_rules)
     return Config(path=path, data_dir=data, settings=settings, feeds=feeds, rules=rules)
+
+
+def _check_rules(
+    path: Path,
+    locate: _Locator,
+    rules: list[dict[str, object]],
+    feeds: list[FeedConfig],
+    disabled: list[str],
+) -> None:
+    """Compile user rules now, so a broken one is a config error naming it, not a poll error."""
+    from finreader.text.process import RuleError, compile_rules
+
+    try:
+        compile_rules(rules, disabled)
+    except RuleError as exc:
+        line = locate.top("rules") or locate.key("settings", "disabled_rules")
+        raise ConfigError(path, line, "rules", str(exc)) from exc
+    for index, feed in enumerate(feeds):
+        if not feed.rules:
+            continue
+        try:
+            compile_rules([*rules, *feed.rules], disabled)
+        except RuleError as exc:
+            raise ConfigError(path, locate.feed(index, None), "feeds.rules", str(exc)) from exc
 
 
 def _settings(raw: object, keys: object, path: Path, locate: _Locator) -> Settings:
