@@ -14,6 +14,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import brotli
+import httpx
 import pytest
 from tests.helpers.feedserver import FeedServer
 
@@ -22,6 +23,7 @@ from finreader.fetch.client import (
     FetchPolicy,
     FetchRequest,
     FetchResponse,
+    describe_error,
     fetch,
     make_client,
     parse_retry_after,
@@ -371,3 +373,25 @@ async def test_oversized_header_is_an_error() -> None:
     with sock:
         result = await get(f"http://127.0.0.1:{port}/")
     assert result.error is not None and "\n" not in result.error and len(result.error) <= 200
+
+
+@pytest.mark.parametrize(
+    ("exc", "expected"),
+    [
+        (httpx.ConnectError("[Errno -2] Name or service not known"), "host name not found (DNS)"),
+        (
+            httpx.ConnectError("[Errno -3] Temporary failure in name resolution"),
+            "host name lookup failed (DNS)",
+        ),
+        (httpx.ConnectError("[Errno 111] Connection refused"), "connection refused"),
+        (
+            httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"),
+            "TLS error: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed",
+        ),
+        (httpx.ConnectTimeout("x"), "connect timed out after 10 s"),
+        (httpx.PoolTimeout("x"), "timed out waiting for a free connection"),
+        (ValueError("bad\nthing\x1b[2J"), "ValueError: bad thing [2J"),
+    ],
+)
+def test_error_descriptions_are_one_printable_line(exc: Exception, expected: str) -> None:
+    assert describe_error(exc, FetchPolicy()) == expected

@@ -202,8 +202,11 @@ def describe_error(exc: BaseException, policy: FetchPolicy) -> str:
             return "connection refused"
         if _chain_has(exc, ssl.SSLError) or "SSL" in message or "certificate" in message:
             return one_line(f"TLS error: {message}")[:200]
-        if "name or service not known" in message.lower() or "nodename" in message.lower():
+        lowered = message.lower()
+        if "name or service not known" in lowered or "nodename nor servname" in lowered:
             return "host name not found (DNS)"
+        if "name resolution" in lowered or "no address associated" in lowered:
+            return "host name lookup failed (DNS)"
         if code in (errno.ENETUNREACH, errno.EHOSTUNREACH):
             return "network unreachable"
         return one_line(f"connection failed: {message or type(exc).__name__}")[:200]
