@@ -30,7 +30,7 @@ ITEMS = 40
 POLL_TIMEOUT = 90.0
 
 
-class RecordingApp(FinReaderApp):
+class RecordingApp(FinReaderApp):  # type: ignore[misc]
     """FinReaderApp that keeps every notification it shows."""
 
     def __init__(self, library: Library) -> None:
