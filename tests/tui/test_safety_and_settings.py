@@ -115,7 +115,7 @@ async def test_palette_lists_finreader_commands(world: World) -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         main = await ready(pilot)
         titles = [command.title for command in app.get_system_commands(main)]
-        for title in ("Refresh all", "Search", "Ticker", "Bookmark", "Help", "Next unread"):
+        for title in ("Refresh", "Refresh feed", "Search", "Ticker", "Bookmark", "Help", "Next"):
             assert title in titles
         # Running one from the palette's callback works like the key.
         command = next(c for c in app.get_system_commands(main) if c.title == "Help")

@@ -86,7 +86,8 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
             yield ArticleList(self.library, clock=self.clock, id="articles")
             yield Reader(id="reader")
         yield StatusLine(id="status")
-        yield Footer()
+        # Compact: at 80 columns the footer then still reaches "? Help".
+        yield Footer(compact=True)
 
     # -- parts -----------------------------------------------------------------------------------
     @property
