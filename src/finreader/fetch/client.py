@@ -239,7 +239,10 @@ def _check_url(url: str) -> str | None:
 
 
 def _mib(n: int) -> str:
-    return f"{n / 1024 / 1024:g} MiB"
+    """16777216 -> '16 MiB', 1572864 -> '1.5 MiB', 100000 -> '98 KiB'."""
+    if n >= 1024 * 1024:
+        return f"{n / 1024 / 1024:.1f}".removesuffix(".0") + " MiB"
+    return f"{n / 1024:.0f} KiB"
 
 
 async def _read_body(response: httpx.Response, policy: FetchPolicy) -> bytes:
