@@ -235,6 +235,12 @@ async def test_narrow_layout_one_pane_at_a_time(world: World) -> None:
         await pilot.pause()
         assert main.reader.display and not main.article_list.display
         assert main.focused is main.reader
+        # m in the reader acts on the open article (it was marked read on opening).
+        opened = main.reader.article
+        assert opened is not None
+        await wait_for(pilot, lambda: world.library.article(opened.id).read, "read on open")
+        await pilot.press("m")
+        await wait_for(pilot, lambda: not world.library.article(opened.id).read, "m: unread")
         await pilot.press("escape")
         assert main.article_list.display and not main.reader.display
         await pilot.press("h")

@@ -335,16 +335,27 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
 
     # -- actions: read state ----------------------------------------------------------------------
     def action_next_unread(self) -> None:
-        self._find_unread(self.current_query(), self.article_list.cursor, +1)
+        self._start_find_unread(+1)
 
     def action_previous_unread(self) -> None:
-        self._find_unread(self.current_query(), self.article_list.cursor, -1)
+        self._start_find_unread(-1)
+
+    def _start_find_unread(self, step: int) -> None:
+        current = self.reader.article.id if self.reader.article else None
+        self._find_unread(
+            self.current_query(),
+            self.article_list.cursor,
+            step,
+            current,
+            self.article_list.generation,
+        )
 
     @work(thread=True, exclusive=True, group="find", exit_on_error=False, description="find unread")
-    def _find_unread(self, query: ArticleQuery, cursor: int, step: int) -> None:
-        """Thread: the index of the nearest unread row after (step 1) or before (-1) `cursor`."""
-        generation = self.article_list._generation
-        current = self.reader.article.id if self.reader.article else None
+    def _find_unread(
+        self, query: ArticleQuery, cursor: int, step: int, current: int | None, generation: int
+    ) -> None:
+        """Thread: the index of the nearest unread row after (step 1) or before (-1) `cursor`,
+        skipping `current` (the article already open). Reads only its arguments and the store."""
         if step > 0:
             offset = cursor
             for _ in range(UNREAD_SCAN_PAGES):
@@ -374,13 +385,22 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         if message.index is None:
             self.notify("No more unread articles here.", timeout=2)
             return
-        if message.generation == self.article_list._generation:
+        if message.generation == self.article_list.generation:
             self.article_list.open_index(message.index)
 
     def action_toggle_read(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        article = self.reader.article
         row = self.article_list.selected
-        if row is not None:
-            self._set_read(row.id, not row.read)
+        if article is not None and article.id == target[0]:
+            read = article.read
+        elif row is not None and row.id == target[0]:
+            read = row.read
+        else:
+            return
+        self._set_read(target[0], not read)
 
     @work(thread=True, group="write", exit_on_error=False, description="set read")
     def _set_read(self, article_id: int, read: bool) -> None:

@@ -199,6 +199,11 @@ class ArticleList(ReportsWorkerErrors, ScrollView, can_focus=True, inherit_bindi
         return rows[offset] if offset < len(rows) else None
 
     @property
+    def generation(self) -> int:
+        """Bumped on every new query or reload; results of older reads are dropped."""
+        return self._generation
+
+    @property
     def selected(self) -> ArticleRow | None:
         return self.row(self.cursor) if self.loaded else None
 
