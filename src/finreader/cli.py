@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -130,6 +131,16 @@ def _dispatch(args: argparse.Namespace) -> int:
     raise UsageError(f"unknown command {command!r}")
 
 
+# Characters JSON may carry raw (json.dumps escapes only C0) that a terminal would act on: DEL,
+# C1 (8-bit CSI/OSC), line/paragraph separators and bidi overrides. Escaped as \uXXXX they stay
+# the same JSON strings, so the output is lossless and safe to print to a terminal.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _json(value: object, **kwargs: Any) -> str:
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, **kwargs))
+
+
 def _out() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
@@ -152,7 +163,7 @@ def _poll(library: Library, args: argparse.Namespace) -> int:
     else:
         summary = asyncio.run(library.refresh(feed_ids))
     if args.json:
-        print(json.dumps(summary.totals()))
+        print(_json(summary.totals()))
         return 0
     out = _out()
     table = Table(title="finreader poll", show_lines=False)
@@ -268,7 +279,7 @@ def _feeds(library: Library, args: argparse.Namespace) -> int:
         return 0
     if args.json:
         print(
-            json.dumps(
+            _json(
                 [
                     {
                         "id": f.id,
@@ -318,7 +329,7 @@ def _search(library: Library, args: argparse.Namespace) -> int:
     rows = library.articles(query, limit=max(1, args.limit))
     if args.json:
         print(
-            json.dumps(
+            _json(
                 [
                     {
                         "id": r.id,
@@ -370,7 +381,7 @@ def _clean(args: argparse.Namespace) -> int:
         is_html = True if name.endswith((".html", ".htm")) else None
         article = process(raw, is_html=is_html, title=args.title)
         if args.json:
-            print(json.dumps(to_contract(article, file=name, title=args.title), ensure_ascii=False))
+            print(_json(to_contract(article, file=name, title=args.title), ensure_ascii=False))
             continue
         from finreader.render import render_article
 
@@ -502,7 +513,7 @@ def _bookmarks(library: Library, args: argparse.Namespace) -> int:
         bookmarks = library.bookmarks()
         if args.format == "json":
             text = (
-                json.dumps(
+                _json(
                     {
                         "format": EXPORT_FORMAT,
                         "version": 1,
@@ -522,7 +533,7 @@ def _bookmarks(library: Library, args: argparse.Namespace) -> int:
         return 0
     bookmarks = library.bookmarks(tag=args.tag, ticker=args.ticker)
     if args.json:
-        print(json.dumps([bookmark_to_json(b) for b in bookmarks], ensure_ascii=False))
+        print(_json([bookmark_to_json(b) for b in bookmarks], ensure_ascii=False))
         return 0
     out = _out()
     if not bookmarks:
