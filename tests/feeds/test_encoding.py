@@ -83,3 +83,17 @@ def test_header_helpers() -> None:
     assert http_charset("application/xml") is None
     assert xml_declared_encoding(b"<?xml version='1.0' encoding='Big5'?><rss/>") == "Big5"
     assert xml_declared_encoding(b"<rss/>") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "expected"),
+    [
+        ("贵州茅台(600519)股价下跌2.1%", "gbk", "gb18030"),  # charset_normalizer said EUC-KR
+        ("腾讯控股", "gbk", "gb18030"),
+        ("鴻海精密股價走高", "big5", "big5hkscs"),
+        ("國泰金控", "big5", "big5hkscs"),
+    ],
+)
+def test_short_undeclared_chinese(text: str, codec: str, expected: str) -> None:
+    decoded = decode_feed(doc(text).encode(codec))
+    assert text in decoded.text and decoded.encoding == expected

@@ -9,8 +9,8 @@ returns mojibake, with chardet it misreads cp1252 as cp437). The order here:
 3. The HTTP charset, then the XML declaration, each only if the bytes decode strictly with it.
    gb2312/gbk map to gb18030 and big5 to big5hkscs (supersets: 镕 is GBK, not GB2312).
 4. Otherwise UTF-8 if the bytes are mostly valid UTF-8 (invalid sequences become U+FFFD),
-   then CJK detection (charset_normalizer, limited to four codecs) when the high bytes come in
-   pairs, else cp1252 (what browsers do for undeclared Latin text).
+   then Chinese detection (GB18030 or Big5, by which reading gives everyday characters) when
+   the high bytes come in pairs, else cp1252 (what browsers do for undeclared Latin text).
 
 Every fallback sets a warning, so a guessed encoding is never silent.
 """
@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same two bytes
@@ -59,7 +60,6 @@ _XML_DECL_ENCODING = re.compile(
 _CHARSET_PARAM = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]{1,40})""", re.IGNORECASE)
 # Bytes sampled for detection: enough for a few dozen CJK headlines, cheap to score.
 _DETECT_SAMPLE = 32 * 1024
-_CJK_CODECS = ["gb18030", "big5", "shift_jis", "euc_kr"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,15 +119,50 @@ def _high_bytes_paired(sample: bytes) -> bool:
     return high > 0 and paired >= 0.6 * high
 
 
+@lru_cache(maxsize=1)
+def _frequent_hanzi() -> tuple[frozenset[str], frozenset[str]]:
+    """The everyday characters of each script, read from the codecs themselves: GB2312 level 1
+    (lead bytes 0xB0-0xD7, the 3,755 most used simplified characters) and Big5's frequently
+    used block (lead bytes 0xA4-0xC6, 5,401 traditional characters)."""
+    simplified = {
+        bytes((lead, trail)).decode("gb2312", errors="ignore")
+        for lead in range(0xB0, 0xD8)
+        for trail in range(0xA1, 0xFF)
+    }
+    trails = [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
+    traditional = {
+        bytes((lead, trail)).decode("big5", errors="ignore")
+        for lead in range(0xA4, 0xC7)
+        for trail in trails
+    }
+    return frozenset(simplified - {""}), frozenset(traditional - {""})
+
+
 def _detect_cjk(body: bytes) -> str | None:
-    try:
-        import charset_normalizer
-    except ImportError:  # pragma: no cover - installed with trafilatura; see the report
-        return "gb18030"
-    best = charset_normalizer.from_bytes(body[:_DETECT_SAMPLE], cp_isolation=_CJK_CODECS).best()
-    if best is None:
+    """gb18030 or big5hkscs, whichever reading of the sample is made of everyday characters.
+
+    A wrong reading of double-byte text is still "valid" but lands partly on rare characters
+    and symbols, so the right reading has the larger share of everyday characters (above 0.9).
+    charset_normalizer, tried first, took a 20-character GBK headline for EUC-KR."""
+    simplified, traditional = _frequent_hanzi()
+    sample = body[:_DETECT_SAMPLE]
+    best: tuple[float, str] | None = None
+    everyday = simplified | traditional
+    for codec in ("gb18030", "big5hkscs"):
+        text = sample.decode(codec, errors="replace")
+        wide = [ch for ch in text if ch > "\x7f"]
+        if not wide:
+            continue
+        # Either script's everyday characters count: many are shared, and a traditional
+        # feed may quote simplified names. GBK read as Big5 still scores about 0.6 (rows
+        # 0xB0-0xC6 overlap Big5's frequent block), Big5 read as GBK about 0.4.
+        hits = sum(1 for ch in wide if ch in everyday)
+        score = hits / len(wide)
+        if best is None or score > best[0]:
+            best = (score, codec)
+    if best is None or best[0] < 0.5:
         return None
-    return _normalise(best.encoding)
+    return best[1]
 
 
 def decode_feed(body: bytes, content_type: str | None = None) -> Decoded:
