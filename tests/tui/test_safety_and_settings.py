@@ -134,3 +134,20 @@ async def test_panes_resize_with_keys(world: World) -> None:
         await pilot.press("less_than_sign", "less_than_sign")
         await pilot.pause()
         assert main.article_list.outer_size.width == before - 4
+
+
+async def test_dragging_a_divider_resizes_the_pane(world: World) -> None:
+    async with world.app().run_test(size=(160, 48)) as pilot:
+        main = await ready(pilot)
+        before = main.feed_list.outer_size.width
+        divider_x = main.query_one("#divider-feeds").region.x
+        await pilot.mouse_down("#divider-feeds")
+        # Offsets with no selector are screen coordinates: drag 11 columns to the right.
+        await pilot.hover(None, offset=(divider_x + 11, 5))
+        await pilot.mouse_up(None, offset=(divider_x + 11, 5))
+        await pilot.pause()
+        assert main.feed_list.outer_size.width == before + 11
+        # Going narrow drops the dragged width so the one-pane layout fills the screen.
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert main.article_list.outer_size.width == 80

@@ -29,6 +29,7 @@ from finreader.tui.format import safe_link
 from finreader.tui.messages import ArticleLoaded, FeedsLoaded
 from finreader.tui.screens.prompt import PromptScreen
 from finreader.tui.widgets.article_list import PAGE_SIZE, ArticleList
+from finreader.tui.widgets.divider import MIN_PANE, PaneDivider
 from finreader.tui.widgets.feed_list import FeedChoice, FeedList
 from finreader.tui.widgets.reader import Reader
 from finreader.tui.widgets.status import StatusLine
@@ -41,9 +42,8 @@ NARROW_BELOW = 100
 PANES = ("feeds", "articles", "reader")
 # n/p scan at most this many pages (100,000 rows) for the next unread article.
 UNREAD_SCAN_PAGES = 500
-# Pane widths move in steps of 4 cells and never below 16.
+# Pane widths move in steps of 4 cells and never below MIN_PANE (16).
 RESIZE_STEP = 4
-MIN_PANE = 16
 
 
 class UnreadFound(Message):
@@ -83,7 +83,9 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             yield FeedList(id="feeds")
+            yield PaneDivider("feeds", id="divider-feeds")
             yield ArticleList(self.library, clock=self.clock, id="articles")
+            yield PaneDivider("articles", id="divider-articles")
             yield Reader(id="reader")
         yield StatusLine(id="status")
         # Compact: at 80 columns the footer then still reaches "? Help".
@@ -118,7 +120,12 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         self._layout(event.size.width)
 
     def _layout(self, width: int) -> None:
-        self.narrow = width < NARROW_BELOW
+        narrow = width < NARROW_BELOW
+        if narrow and not self.narrow:
+            # Widths set by dragging or < > would override the one-pane layout's 1fr.
+            self.feed_list.styles.clear_rule("width")
+            self.article_list.styles.clear_rule("width")
+        self.narrow = narrow
         self._show_pane(self.pane)
 
     def _show_pane(self, pane: str) -> None:
