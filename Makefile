@@ -19,8 +19,8 @@ run: $(STAMP)
 test: lint types unit
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/lint-imports
 
 types: $(STAMP)
@@ -35,6 +35,8 @@ screenshots: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_clean.py
 	$(BIN)/python benchmarks/bench_annotate.py
+	$(BIN)/python benchmarks/bench_poll.py
+	$(BIN)/python benchmarks/bench_startup.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info

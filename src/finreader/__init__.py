@@ -3,4 +3,6 @@
 from __future__ import annotations
 
 __version__ = "0.1.0"
-USER_AGENT = f"finreader/{__version__} (+terminal finance feed reader; https://pypi.org/project/finreader/)"
+USER_AGENT = (
+    f"finreader/{__version__} (+terminal finance feed reader; https://pypi.org/project/finreader/)"
+)
