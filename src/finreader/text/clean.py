@@ -59,20 +59,22 @@ class _Verdict:
 
 
 def _judge(text: str, rules: RuleSet) -> _Verdict:
-    present = rules.scanner.present(text)
+    tail_groups, block_groups, trim_groups = rules.dispatch.groups(
+        text, rules.scanner.present(text)
+    )
     tail: tuple[str, int] | None = None
-    for g in rules.tail_dispatch.groups(text, present):
+    for g in tail_groups:
         hit = g.find(text)
         if hit is not None and (tail is None or hit[1].start() < tail[1]):
             tail = (hit[0], hit[1].start())
     block: str | None = None
-    for g in rules.block_dispatch.groups(text, present):
+    for g in block_groups:
         hit = g.find(text)
         if hit is not None:
             block = hit[0]
             break
     trims: list[tuple[str, int, int]] = []
-    for g in rules.trim_dispatch.groups(text, present):
+    for g in trim_groups:
         trims.extend(g.finditer(text))
     if len(trims) > 1:
         trims.sort(key=lambda h: (h[1], -h[2]))
@@ -105,18 +107,17 @@ class _Run:
         self.source: str | None = None
         self.author: str | None = None
         self.on = rules.enabled_heuristics
-        # What the rules say about each piece's current text, computed once per distinct text
-        # (rules look at text only): later rounds re-check only pieces a trim changed. Keyed by
-        # id with an identity check on the text; the caller's list keeps the pieces alive.
-        self.verdicts: dict[int, tuple[str, _Verdict]] = {}
+        # What the rules say about each piece's current text is computed once per distinct text
+        # (rules look at text only) and kept on the piece (Piece.memo): later rounds re-check
+        # only pieces a trim changed.
 
     def verdict(self, piece: Piece) -> _Verdict:
         text = piece.text
-        cached = self.verdicts.get(id(piece))
-        if cached is not None and cached[0] is text:
-            return cached[1]
+        memo = piece.memo
+        if memo is not None and memo[0] is text and memo[1] is self.rules:
+            return memo[2]  # type: ignore[return-value]
         v = _judge(text, self.rules)
-        self.verdicts[id(piece)] = (text, v)
+        piece.memo = (text, self.rules, v)
         return v
 
     def drop(self, rule: str, text: str) -> None:
