@@ -164,3 +164,19 @@ def finish(piece: Piece, base_url: str | None = None) -> None:
     if m:
         cut(piece, [(0, m.end())])
         strip_piece(piece)
+
+
+def finish_plain(text: str) -> str:
+    """`finish` for a piece with no links whose text has no newline and is stripped (the HTML
+    walk's common case): the same steps on the bare string, without Piece and link bookkeeping.
+    Markdown links would create link spans, so text holding "](" goes through `finish`."""
+    if "](" in text:
+        piece = Piece("p", text)
+        finish(piece)
+        return piece.text
+    if _DROP_RE.search(text) is not None:
+        text = _DROP_RE.sub("", text).strip()
+    m = _LEAD_MARKS.match(text)
+    if m:
+        text = text[m.end() :].strip()
+    return text
