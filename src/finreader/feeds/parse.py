@@ -7,9 +7,9 @@ finance feeds of about 177 KB; the peers' corpora feedparser/ + newsboat/ + read
     fastfeedparser               0.7-0.9  1,534 (and one KeyError escapes, on a JSON file)
     feedparser (sanitiser on)    63-66    1,587
     feedparser (sanitiser off)   44-47    1,587
-    parse_feed (this module)     2.6-2.8  1,590
+    parse_feed (this module)     2.6-3.5  1,590
 
-feedparser at 500 feeds would be about 32 s of CPU; this path is about 1.4 s, spread over both
+feedparser at 500 feeds would be about 32 s of CPU; this path is about 1.5 s, spread over both
 cores by the caller's process pool. So fastfeedparser goes first, and feedparser (always on a
 BytesIO, never a str or URL, HOSTILE.md O6) runs when the fast parser raises, finds fewer items
 than the document has item tags (lxml's recovery drops items where feedparser's loose parser
