@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from finreader.models import FIGURE, Span
+from finreader.text.fastmodels import make_span
+from finreader.text.prefilter import first_class
 from finreader.text.wordlists import str_list, ticker_words
 
 _ZH_SCALE = "万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千"
@@ -141,8 +143,13 @@ def _rules() -> _Rules:
         rf"(?:\s?[%％]{sep}[+\-−]?{_NUM}(?=\s?[%％])"
         rf"|{sep}(?:[$€£¥￥]|HK\$|US\$)?[+\-−]?{_NUM})?"
     )
+    # Most numbers carry no unit ("1,234.56 on", "2.5，"); a lookahead on the characters a unit
+    # can start with lets the engine skip the ten unit alternatives at once (about half the
+    # regex's time on figure-dense text). Derived from the tail itself, so it cannot drift.
+    guard = first_class(tail)
+    unit = f"(?:(?={guard})(?:{tail}))?" if guard else f"(?:{tail})?"
     pattern = (
-        rf"[0-9{_CN_DIGITS}](?:(?<=[0-9]){_NUM_REST}{rng}(?:{tail})?"
+        rf"[0-9{_CN_DIGITS}](?:(?<=[0-9]){_NUM_REST}{rng}{unit}"
         rf"|(?<=百)(?P<cnp>分之[{_CN_DIGITS}点]+)"
         rf"|(?P<cn>[{_CN_DIGITS}]*(?:{_ZH_SCALE})(?:{_ZH_CUR})))"
     )
@@ -361,6 +368,6 @@ def find_figures(text: str) -> list[Span]:
             end -= 1
         surface = text[start:end]
         direction = _direction(text, start, end, prev_end, surface, rules)
-        spans.append(Span(start, end, FIGURE, None, direction))
+        spans.append(make_span(start, end, FIGURE, None, direction))
         prev_end = end
     return spans

@@ -167,3 +167,82 @@ def first_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
     if chars is None or nullable:
         return None
     return frozenset(c.lower() for c in chars) | frozenset(c.upper().lower() for c in chars)
+
+
+def _class_item(op: Any, av: Any) -> str | None:
+    """One member of a character class, as regex source; None if it cannot be written exactly."""
+    if op is _c.LITERAL:
+        return f"\\U{av:08x}"
+    if op is _c.RANGE:
+        return f"\\U{av[0]:08x}-\\U{av[1]:08x}"
+    if op is _c.CATEGORY:
+        return _CATEGORY_SOURCE.get(av)
+    return None  # NEGATE and charset internals
+
+
+_CATEGORY_SOURCE = {
+    _c.CATEGORY_SPACE: r"\s",
+    _c.CATEGORY_NOT_SPACE: r"\S",
+    _c.CATEGORY_DIGIT: r"\d",
+    _c.CATEGORY_NOT_DIGIT: r"\D",
+    _c.CATEGORY_WORD: r"\w",
+    _c.CATEGORY_NOT_WORD: r"\W",
+}
+
+
+def _class_seq(items: Any) -> tuple[set[str] | None, bool]:
+    """(class members any match can start with, or None for "cannot say"; nullable)."""
+    members: set[str] = set()
+    for op, av in items:
+        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+            continue  # zero width: skipping it only widens the set
+        if op is _c.LITERAL:
+            item = _class_item(op, av)
+            members.add(item or "")
+            return members, False
+        if op is _c.IN:
+            for sub_op, sub_av in av:
+                item = _class_item(sub_op, sub_av)
+                if item is None:
+                    return None, False
+                members.add(item)
+            return members, False
+        if op is _c.SUBPATTERN:
+            if av[1] or av[2]:  # inline flags change what a literal matches
+                return None, False
+            sub, nullable = _class_seq(av[-1])
+        elif op is _c.BRANCH:
+            sub, nullable = set(), False
+            for alt in av[1]:
+                alt_members, alt_null = _class_seq(alt)
+                if alt_members is None:
+                    return None, False
+                sub |= alt_members
+                nullable = nullable or alt_null
+        elif op in _REPEATS:
+            sub, nullable = _class_seq(av[2])
+            nullable = nullable or av[0] == 0
+        else:  # ANY, NOT_LITERAL, GROUPREF, ...
+            return None, False
+        if sub is None:
+            return None, False
+        members |= sub
+        if not nullable:
+            return members, False
+    return members, True
+
+
+def first_class(pattern: str) -> str | None:
+    """A character class (regex source, "[...]") holding every character a match of the
+    case-sensitive pattern can start with, categories like \\s kept as they are; None if that
+    cannot be said exactly (or the pattern can match empty). As a lookahead in front of an
+    optional alternation it lets the engine skip all of the alternatives at once where none can
+    start (figures.py)."""
+    try:
+        parsed = _p.parse(pattern, 0)
+    except Exception:
+        return None
+    members, nullable = _class_seq(parsed.data)
+    if members is None or nullable or not members:
+        return None
+    return "[" + "".join(sorted(members)) + "]"

@@ -12,6 +12,7 @@ from finreader.models import LINK, Block, ProcessedArticle, Span
 from finreader.text import figures, tickers
 from finreader.text.blocks import Piece
 from finreader.text.clean import clean
+from finreader.text.fastmodels import make_block, make_span
 from finreader.text.html import html_to_pieces, looks_like_html
 from finreader.text.plain import text_to_pieces
 from finreader.text.rules import RULES_VERSION, RuleError, RuleSet, compile_rules
@@ -36,10 +37,10 @@ def _assemble(pieces: list[Piece]) -> tuple[str, list[Block], list[Span]]:
             pos += len(_SEP)
         parts.append(piece.text)
         end = pos + len(piece.text)
-        blocks.append(Block(piece.kind, pos, end))
+        blocks.append(make_block(piece.kind, pos, end))
         for start, stop, url in piece.links:
             if 0 <= start < stop <= len(piece.text):
-                links.append(Span(pos + start, pos + stop, LINK, url))
+                links.append(make_span(pos + start, pos + stop, LINK, url))
         pos = end
     return "".join(parts), blocks, links
 

@@ -32,6 +32,7 @@ from functools import lru_cache
 
 from finreader.models import COMPANY, TICKER, Span
 from finreader.text.directory import Directory, NameHit, default_directory
+from finreader.text.fastmodels import make_span
 from finreader.text.wordlists import str_list, str_map, ticker_words
 
 
@@ -583,11 +584,11 @@ def find_tickers(text: str, *, directory: Directory | None = None) -> list[Span]
                 h.symbol, h.linked = relinked[h.symbols[0]], True
     _resolve_ambiguous(state, hits)
     tick_ranges = [(t.start, t.end) for t in state.ticks]
-    spans: list[Span] = [Span(t.start, t.end, TICKER, t.symbol) for t in state.ticks]
+    spans: list[Span] = [make_span(t.start, t.end, TICKER, t.symbol) for t in state.ticks]
     kept = [h for h in hits if h.keep]
     if state.bare:
         kept = _without_overlaps(kept, tick_ranges)
-    spans.extend(Span(h.start, h.end, COMPANY, h.symbol) for h in kept)
+    spans.extend(make_span(h.start, h.end, COMPANY, h.symbol) for h in kept)
     if len(named) < len(state.ticks):
         taken = _Ranges([(h.start, h.end) for h in kept] + tick_ranges)
         for idx, tick in enumerate(state.ticks):
@@ -596,7 +597,7 @@ def find_tickers(text: str, *, directory: Directory | None = None) -> list[Span]
             guess = _guess_name(text, _name_end(text, tick.anchor), rules)
             if guess is None or taken.overlaps(*guess):
                 continue
-            spans.append(Span(guess[0], guess[1], COMPANY, tick.symbol))
+            spans.append(make_span(guess[0], guess[1], COMPANY, tick.symbol))
             taken.add(*guess)
     spans.sort(key=lambda s: s.start)
     return spans
