@@ -166,6 +166,8 @@ def _check_rules(
     disabled: list[str],
 ) -> None:
     """Compile user rules now, so a broken one is a config error naming it, not a poll error."""
+    if not rules and not disabled and not any(feed.rules for feed in feeds):
+        return  # nothing of the user's to check; spares `poll` importing the text stack
     from finreader.text.process import RuleError, compile_rules
 
     try:

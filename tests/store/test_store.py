@@ -170,3 +170,12 @@ def test_per_feed_cap(store: Store) -> None:
     )
     assert store.purge(older_than=NOW - timedelta(days=90), keep_per_feed=3) == 7
     assert [r.title for r in store.articles(ArticleQuery())] == ["Title 0", "Title 1", "Title 2"]
+
+
+def test_untitled_items_get_their_first_line_as_title(store: Store) -> None:
+    entry, processed = item(1, "Oil rose 2% as supply tightened.\n\nMore text here.")
+    entry.title = "  "
+    store.save_batch(feed_id(store), [(entry, processed)], now=NOW, next_poll=NOW)
+    (row,) = store.articles(ArticleQuery())
+    assert row.title == "Oil rose 2% as supply tightened."
+    assert store.count(ArticleQuery(search="tightened")) == 1

@@ -73,12 +73,22 @@ def content_hash(entry: ParsedEntry) -> str:
     return digest.hexdigest()
 
 
+def fallback_title(text: str, limit: int = 80) -> str:
+    """A title for an item that has none: its first line, shortened at a word if possible."""
+    first = " ".join(text.strip().split("\n", 1)[0].split())
+    if len(first) <= limit:
+        return first or "(untitled)"
+    cut = first[:limit].rsplit(" ", 1)[0] if " " in first[:limit] else first[:limit]
+    return cut + "…"
+
+
 def item_row(entry: ParsedEntry, processed: ProcessedArticle) -> ItemRow:
+    title = entry.title.strip() or fallback_title(processed.text)
     return ItemRow(
         guid=entry.guid,
         link=entry.link,
         content_hash=content_hash(entry),
-        title=entry.title,
+        title=title,
         author=entry.author or processed.author,
         source=processed.source,
         published=to_db_time(entry.published or entry.updated),
@@ -92,6 +102,6 @@ def item_row(entry: ParsedEntry, processed: ProcessedArticle) -> ItemRow:
         rules_version=processed.rules_version,
         fallback_reason=processed.fallback_reason,
         tickers=" ".join(processed.tickers),
-        fts_title=index_text(entry.title),
+        fts_title=index_text(title),
         fts_body=index_text(processed.text),
     )
