@@ -188,26 +188,34 @@ def _is_time(text: str, start: int, end: int, number: str) -> bool:
     return text[max(0, start - 3) : start].endswith(_TIME_BEFORE)
 
 
+_AT_TO = (" at ", " to ")
+
+
 def _bare_ok(text: str, start: int, end: int, number: str, rules: _Rules) -> bool:
     """A bare number is a figure only after a price cue ("只要3900", "ratio of 54",
     "close at 15,082"), and never when it is a year or part of a code ("0700.HK")."""
     prev = text[start - 1] if start else ""
     if prev != " " and prev not in rules.zh_cue_ends:
         return False
+    lo = max(0, start - 60)
+    if prev == " " and not (
+        text.endswith(rules.ratio_cues, lo, start) or text.endswith(_AT_TO, lo, start)
+    ):
+        return False  # most bare numbers: no cue before, so every test below would fail
     after = text[end : end + 2]
     if (after[:1] == "." and after[1:].isalpha()) or (after[:1] in ":/-" and after[1:].isdigit()):
         return False
     plain_int = number.isdigit()
     if plain_int and len(number) == 4 and _YEAR.fullmatch(number):
         return False
-    before = text[max(0, start - 60) : start]
+    before = text[lo:start]
     if prev != " ":
         if before.endswith(rules.zh_cues):
             return not after[:1] or after[:1] not in "年月日号时分秒个人名次位家只件"
         return False
     if before.endswith(rules.ratio_cues):
         return True
-    if plain_int or not before.endswith((" at ", " to ")):
+    if plain_int or not before.endswith(_AT_TO):
         return False
     low = text[end : end + 5].lower()
     if low.lstrip().startswith(("am", "pm", "a.m", "p.m")):
@@ -232,20 +240,23 @@ def _direction(
     """Sign first, then a word right after ("a 2.1% fall"), then the nearest direction word
     earlier in the same clause ("同比增长17.47%", "fell by 7.78%"), no further back than the
     previous figure or 40 characters."""
-    head = surface[:1]
+    head = surface[0]  # a figure is never empty
     if head == "+":
         return "up"
-    if head in "-−" and len(surface) > 1 and surface[1].isdigit():
+    if (head == "-" or head == "−") and len(surface) > 1 and surface[1].isdigit():
         return "down"
-    if text[end : end + 1] == " ":
+    if text.startswith(" ", end):
         after = text[end + 1 : end + 12].split(None, 1)
         if after:
             found = rules.en_after.get(after[0].rstrip(",.;:").lower())
             if found is not None:
                 return found
-    seg = text[max(prev_end, start - 40) : start]
-    if not seg:
+    lo = start - 40
+    if lo < prev_end:
+        lo = prev_end
+    if lo >= start:
         return None
+    seg = text[lo:start]
     # fast path, the common case: the direction word right before ("soared 239%", "增长17.47%")
     if seg.isascii():
         word = (seg[:-1] if seg[-1] == " " else seg).rpartition(" ")[2]
