@@ -260,6 +260,14 @@ def _feed(entry: object, index: int, path: Path, locate: _Locator) -> FeedConfig
         raise ConfigError(
             path, locate.feed(index, "url"), "feeds.url", f"{url!r} is not an http(s) URL"
         )
+    if any(c.isspace() or not c.isprintable() for c in url):
+        # CR/LF would be a header injection (HOSTILE.md D20); controls and bidi would hide it.
+        raise ConfigError(
+            path,
+            locate.feed(index, "url"),
+            "feeds.url",
+            f"{url!r} contains spaces or control characters; percent-encode them",
+        )
     types: dict[str, type | tuple[type, ...]] = {
         "title": str,
         "group": str,
