@@ -214,6 +214,8 @@ def _edit_feeds(args: argparse.Namespace) -> int:
         url = args.url.strip()
         if not url.startswith(("http://", "https://")):
             raise UsageError(f"{url!r} is not an http(s) URL")
+        if any(c.isspace() or not c.isprintable() for c in url):
+            raise UsageError(f"{url!r} contains spaces or control characters; percent-encode them")
         if any(f.url == url for f in config.feeds):
             raise UsageError(f"already subscribed to {url}")
         config_module.add_feed(config.path, FeedConfig(url, args.title, args.group))
