@@ -8,7 +8,7 @@ the group; export writes one folder outline per group, which every reader we kno
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
@@ -36,23 +36,28 @@ def parse_opml(data: bytes) -> list[FeedConfig]:
     feeds: list[FeedConfig] = []
     seen: set[str] = set()
 
-    def walk(node: ET.Element, group: str | None) -> None:
-        for outline in node.findall("outline"):
-            url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
-            if url:
-                label = (outline.get("title") or outline.get("text") or "").strip() or None
-                # newsboat writes its tags as category="a,b"; the first one is the best group.
-                category = (outline.get("category") or "").split(",")[0].strip().strip("/")
-                if url.startswith(("http://", "https://")) and url not in seen:
-                    seen.add(url)
-                    feeds.append(FeedConfig(url=url, title=label, group=group or category or None))
-                walk(outline, group)
-            else:
-                # OPML requires `text`; `title` on a folder is optional and often stale.
-                folder = (outline.get("text") or outline.get("title") or "").strip()
-                walk(outline, folder or group)
-
-    walk(body, None)
+    # Depth-first with an explicit stack, in document order: opml-hostile.opml nests 2,000
+    # levels deep, past Python's recursion limit (HOSTILE.md B9). One step per element.
+    stack: list[tuple[Iterator[ET.Element], str | None]] = [(iter(body.findall("outline")), None)]
+    while stack:
+        children, group = stack[-1]
+        outline = next(children, None)
+        if outline is None:
+            stack.pop()
+            continue
+        url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
+        if url:
+            label = (outline.get("title") or outline.get("text") or "").strip() or None
+            # newsboat writes its tags as category="a,b"; the first one is the best group.
+            category = (outline.get("category") or "").split(",")[0].strip().strip("/")
+            if url.startswith(("http://", "https://")) and url not in seen:
+                seen.add(url)
+                feeds.append(FeedConfig(url=url, title=label, group=group or category or None))
+            stack.append((iter(outline.findall("outline")), group))
+        else:
+            # OPML requires `text`; `title` on a folder is optional and often stale.
+            folder = (outline.get("text") or outline.get("title") or "").strip()
+            stack.append((iter(outline.findall("outline")), folder or group))
     return feeds
 
 
