@@ -240,13 +240,17 @@ def _edit_feeds(args: argparse.Namespace) -> int:
         except OpmlError as exc:
             raise UsageError(f"{args.file}: {exc}") from exc
         known = {f.url for f in config.feeds}
-        added = 0
+        added = refused = 0
         for entry in found:
-            if entry.url not in known:
+            if any(c.isspace() or not c.isprintable() for c in entry.url):
+                refused += 1  # the config refuses such URLs; writing one would break it
+            elif entry.url not in known:
                 config_module.add_feed(config.path, entry)
                 known.add(entry.url)
                 added += 1
-        out.print(Text(f"imported {added} feeds ({len(found) - added} already present)"))
+        present = len(found) - added - refused
+        note = f", {refused} refused (spaces or control characters)" if refused else ""
+        out.print(Text(f"imported {added} feeds ({present} already present{note})"))
     # Validate the edited file and bring the database in line with it.
     edited = config_module.load(args.config_dir, args.data_dir)
     with Library(edited, _store(edited)):
