@@ -4,12 +4,14 @@ through `finreader feeds add`, which must not leave a config that no longer load
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from finreader import cli
 from finreader.config import ConfigError, parse
+from tests.robustness.helpers import CORPUS
 
 BAD_URLS = [
     "http://x.invalid/\r\nX: y",
@@ -45,3 +47,52 @@ def test_feeds_add_refuses_them_and_keeps_the_config(
     assert toml.read_text(encoding="utf-8") == before
     assert cli.main(["feeds", "list", "--json"]) == 0
     capsys.readouterr()
+
+
+OPML_FILES = ["hostile/opml-hostile.opml", "hostile/opml-xxe.opml"] + [
+    f"newsboat/{p.name}" for p in sorted((CORPUS / "newsboat").glob("*.opml"))
+]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not found")
+@pytest.mark.parametrize("name", OPML_FILES)
+def test_opml_import_leaves_a_loadable_config(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Importing a hostile OPML file either fails cleanly or adds only URLs the config accepts:
+    afterwards the config must load and every subscription be plain http(s)."""
+    config_dir = tmp_path / "config"
+    config_dir.mkdir()
+    (config_dir / "finreader.toml").write_text("[settings]\n", encoding="utf-8")
+    code = cli.main(["feeds", "import", str(CORPUS / name)])
+    assert code in (0, 2)
+    capsys.readouterr()
+    assert cli.main(["feeds", "list", "--json"]) == 0
+    out, _err = capsys.readouterr()
+    for feed in json.loads(out):
+        url = feed["url"]
+        assert url.startswith(("http://", "https://")), url
+        assert not any(c.isspace() or not c.isprintable() for c in url), url
+
+
+def test_opml_with_bad_urls_imports_the_good_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    opml = tmp_path / "bad.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><body>'
+        '<outline text="a" xmlUrl="http://x.invalid/a b"/>'
+        '<outline text="b" xmlUrl="http://x.invalid/&#13;&#10;X: y"/>'
+        '<outline text="c" xmlUrl="https://x.invalid/\u202eexe"/>'
+        '<outline text="ok" xmlUrl="https://ok.invalid/feed.xml"/>'
+        "</body></opml>",
+        encoding="utf-8",
+    )
+    config_dir = tmp_path / "config"
+    config_dir.mkdir()
+    (config_dir / "finreader.toml").write_text("[settings]\n", encoding="utf-8")
+    assert cli.main(["feeds", "import", str(opml)]) == 0
+    capsys.readouterr()
+    assert cli.main(["feeds", "list", "--json"]) == 0
+    out, _err = capsys.readouterr()
+    assert [f["url"] for f in json.loads(out)] == ["https://ok.invalid/feed.xml"]
