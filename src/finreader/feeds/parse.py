@@ -191,9 +191,14 @@ class _Builder:
                 updated=updated_at,
                 content=clean_content,
                 content_is_html=content_is_html,
-                summary_only=summary_only,
+                # Many RSS feeds put the whole article in <description>: only a short one is
+                # a summary worth offering "fetch full text" for.
+                summary_only=summary_only and len(clean_content) < SUMMARY_MAX_CHARS,
             )
         )
+
+
+SUMMARY_MAX_CHARS = 1200
 
 
 def _is_html_type(content_type: object) -> bool:
