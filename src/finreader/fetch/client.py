@@ -213,7 +213,7 @@ def describe_error(exc: BaseException, policy: FetchPolicy) -> str:
     if isinstance(exc, httpx.RemoteProtocolError):
         return one_line(f"server broke the HTTP protocol: {exc}")[:200]
     if isinstance(exc, httpx.ReadError):
-        return one_line(f"connection lost while reading: {exc or 'reset'}")[:200]
+        return one_line(f"connection lost while reading: {str(exc) or 'reset'}")[:200]
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
         return one_line(f"invalid URL: {exc}")[:200]
     if isinstance(exc, DecodeError):
