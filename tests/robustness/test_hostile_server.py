@@ -10,6 +10,8 @@ process's RSS (sampled every 10 ms by a thread) must stay bounded.
 from __future__ import annotations
 
 import gzip
+import socket
+import struct
 import threading
 import time
 import zlib
@@ -161,3 +163,92 @@ async def test_hostile_servers_end_in_time_with_bounded_memory(
         for feed in library.feeds():
             if feed.url in (server.url(r) for r in expect):
                 assert feed.last_error and feed.failures == 1, feed
+
+
+# Raw-socket misbehaviour h11 must reject (HOSTILE.md D4, D16, D17): each listener answers
+# every connection with the same bytes, then closes (with a reset when `reset` is set).
+RAW_RESPONSES: dict[str, tuple[bytes, bool]] = {
+    "truncated": (b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + b"<rss>" * 20, False),
+    "reset-mid-body": (b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n<rss><channel>", True),
+    "bad-chunked": (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\nxx\r\n", False),
+    "huge-header": (b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * 200_000 + b"\r\n\r\n", False),
+    "many-cookies": (
+        b"HTTP/1.1 200 OK\r\n" + b"Set-Cookie: a=b\r\n" * 10_000 + b"Content-Length: 0\r\n\r\n",
+        False,
+    ),
+    "not-http": (b"SSH-2.0-OpenSSH_9.6\r\n" + b"\x00\xff" * 100, False),
+}
+
+
+class RawServer:
+    """One loopback listener per behaviour, plus one that never accepts (backlog only)."""
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._sockets: list[socket.socket] = []
+        self._threads: list[threading.Thread] = []
+        self.urls: dict[str, str] = {}
+
+    def __enter__(self) -> RawServer:
+        for name, (payload, reset) in RAW_RESPONSES.items():
+            listener = socket.create_server(("127.0.0.1", 0))
+            listener.settimeout(0.1)
+            self._sockets.append(listener)
+            thread = threading.Thread(
+                target=self._serve, args=(listener, payload, reset), daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
+            self.urls[name] = f"http://127.0.0.1:{listener.getsockname()[1]}/feed.xml"
+        silent = socket.create_server(("127.0.0.1", 0), backlog=1)  # never accept()ed
+        self._sockets.append(silent)
+        self.urls["never-accepts"] = f"http://127.0.0.1:{silent.getsockname()[1]}/feed.xml"
+        return self
+
+    def _serve(self, listener: socket.socket, payload: bytes, reset: bool) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except (TimeoutError, OSError):
+                continue
+            with conn:
+                try:
+                    conn.settimeout(2)
+                    conn.recv(65536)
+                    conn.sendall(payload)
+                    if reset:  # SO_LINGER 0: close() sends RST instead of FIN
+                        conn.setsockopt(
+                            socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                        )
+                except OSError:
+                    pass
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        for sock in self._sockets:
+            sock.close()
+
+
+async def test_broken_http_is_one_feeds_error(tmp_path: Path, feed_server: FeedServer) -> None:
+    feed_server.add("/good.xml", good_feed("raw"))
+    with RawServer() as raw:
+        urls = [*raw.urls.values(), feed_server.url("/good.xml")]
+        write_config(tmp_path / "config", urls, timeout=DEADLINE, extra="per_host = 32\n")
+        with Library.open() as library:
+            started = time.monotonic()
+            summary = await library.refresh()
+            wall = time.monotonic() - started
+    by_url = {r.url: r for r in summary.feeds}
+    assert by_url[feed_server.url("/good.xml")].new == 3
+    for name, url in raw.urls.items():
+        result = by_url[url]
+        error = result.error or ""
+        assert result.status == "error", f"{name}: {result}"
+        assert error and "\n" not in error and len(error) < 300, f"{name}: {error!r}"
+        assert not error.startswith("internal error"), f"{name}: {error}"
+        assert not error.rstrip().endswith(":"), f"{name}: the cause is missing: {error!r}"
+        assert result.seconds < DEADLINE + 1.5, f"{name}: {result.seconds:.2f} s"
+    assert "timed out" in by_url[raw.urls["never-accepts"]].error  # type: ignore[operator]
+    assert wall < DEADLINE * 3 + 5
