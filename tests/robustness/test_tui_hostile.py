@@ -113,3 +113,56 @@ async def test_tui_paints_no_feed_control_characters(
             await pilot.pause()
             check_screen(app, "back from bookmarks")
         assert app.return_code in (None, 0)
+
+
+class RecordingLinks(FinReaderApp):  # type: ignore[misc]
+    """Records what the app would hand to the browser or the clipboard, instead of doing it."""
+
+    def __init__(self, library: Library) -> None:
+        super().__init__(library, refresh_on_start=False, auto_refresh=False)
+        self.opened: list[str] = []
+        self.copied: list[str] = []
+
+    def open_url(self, url: str, *args: Any, **kwargs: Any) -> None:
+        self.opened.append(url)
+
+    def copy_to_clipboard(self, text: str) -> None:
+        self.copied.append(text)
+
+
+LINK_FILES = ("javascript-links.xml", "javascript-links-atom.xml", "relative-links.xml")
+
+
+async def test_only_http_links_reach_the_browser_or_clipboard(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    """HOSTILE.md E6/E7: javascript:, data:, file:, vbscript: ... links are never opened or
+    copied; relative ones are resolved against the feed URL first."""
+    for name in LINK_FILES:
+        feed_server.add(f"/feeds/{name}", (HOSTILE / name).read_bytes())
+    urls = [feed_server.url(f"/feeds/{n}") for n in LINK_FILES]
+    write_config(tmp_path / "config", urls, timeout=10.0)
+    with Library.open() as library:
+        app = RecordingLinks(library)
+        async with app.run_test(size=SIZE) as pilot:
+            app.start_refresh(None)
+            await settle(pilot, app)
+            articles = app.main.article_list
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if articles.count > 20 and articles.row(articles.count - 1) is not None:
+                    break
+            assert articles.count > 20
+            with_link = 0
+            for index in range(articles.count):  # each row selected in the list: o, then y
+                articles.cursor = index
+                row = articles.row(index)
+                with_link += bool(row and row.link)
+                await pilot.press("o")
+                await pilot.press("y")
+            assert app.is_running
+            assert len(app.opened) == len(app.copied) == with_link > 0
+    assert app.opened and app.copied
+    for url in [*app.opened, *app.copied]:
+        assert url.startswith(("http://", "https://")), url
+        assert not any(c.isspace() or not c.isprintable() for c in url), repr(url)
