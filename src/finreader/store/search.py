@@ -33,7 +33,9 @@ def match_query(user_text: str) -> str | None:
     phrases: list[str] = []
     for term in _TERM.findall(user_text)[:32]:
         tokens = index_text(term).split()
-        if not tokens:
+        if not tokens or not any(ch.isalnum() for ch in term):
+            # "--", "-", "%" alone: the tokenizer keeps nothing of them, and an empty phrase
+            # ANDed in would make the whole query match nothing.
             continue
         phrase = " ".join(tokens).replace('"', '""')
         phrases.append(f'"{phrase}"')
