@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from finreader.models import ArticleQuery
-from finreader.tui.bindings import ALL_KEYS
+from finreader.tui.bindings import ALL_KEYS, LIST_KEYS
 from finreader.tui.screens.help import HelpScreen
 from finreader.tui.screens.prompt import PromptScreen
 from finreader.tui.widgets.article_list import PAGE_SIZE
@@ -207,7 +207,7 @@ async def test_help_lists_every_binding(world: World) -> None:
         assert isinstance(pilot.app.screen, HelpScreen)
         table = pilot.app.screen.query_one("#help-table").content  # type: ignore[attr-defined]
         actions = [cell.plain for cell in table.columns[3]._cells]
-        assert actions == [spec.action for spec in ALL_KEYS]
+        assert actions == [spec.action for spec in ALL_KEYS + LIST_KEYS]
         await pilot.press("escape")
         assert not isinstance(pilot.app.screen, HelpScreen)
 

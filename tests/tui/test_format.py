@@ -161,4 +161,6 @@ def test_keymap_ignores_unknown_actions() -> None:
     assert keymap == {"refresh_all": "ctrl+r"}
     shown = dict((spec.action, keys) for spec, keys in effective_keys(keymap))
     assert shown["refresh_all"] == "ctrl+r" and shown["search"] == "slash"
-    assert display_keys("j,down") == "j / down" and display_keys("question_mark") == "?"
+    assert display_keys("j,down") == "j, down" and display_keys("question_mark") == "?"
+    # "/ / f" read as three keys; a comma does not.
+    assert display_keys("slash,f") == "/, f"

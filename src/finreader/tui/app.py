@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -43,6 +44,29 @@ RELOAD_EVERY = 0.3
 # The first 3 failing feeds of a refresh get a notification each; the rest one summary at the
 # end (the offline first run has 14 failing feeds, whose toasts would cover the reader).
 NOTIFY_EACH = 3
+# Errors (from fetch.client.describe_error) that mean the host was not reached at all: offline,
+# a dead DNS or a firewall. They are summed up in one notification at the end of a refresh.
+UNREACHABLE = (
+    "host name not found",
+    "host name lookup failed",
+    "network unreachable",
+    "connection refused",
+    "connect timed out",
+)
+
+
+def unreachable(error: str) -> bool:
+    """True when `error` says the feed's host could not be reached (rather than answering badly)."""
+    return error.startswith(UNREACHABLE)
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """One failed feed of the running refresh, kept for the summary notification."""
+
+    name: str
+    error: str
+    unreachable: bool
 
 
 def _utc_now() -> datetime:
@@ -75,7 +99,8 @@ class FinReaderApp(ReportsWorkerErrors, App[None]):
         self.refreshing = False
         self.new_this_refresh = 0
         self.errors_this_refresh = 0
-        self.failures_this_refresh: list[str] = []
+        self.notified_this_refresh = 0
+        self.failures_this_refresh: list[Failure] = []
         self.last_summary: PollSummary | None = None
         self._reload_timer: Timer | None = None
         self._auto_timer: Timer | None = None
@@ -185,8 +210,9 @@ class FinReaderApp(ReportsWorkerErrors, App[None]):
     def on_refresh_started(self, message: RefreshStarted) -> None:
         self.new_this_refresh = 0
         self.errors_this_refresh = 0
+        self.notified_this_refresh = 0
         self.failures_this_refresh = []
-        self._progress(f"Refreshing 0/{message.total} feeds" if message.total else "Refreshing…")
+        self._progress(f"Refreshing 0/{message.total} feeds…" if message.total else "Refreshing…")
 
     def on_feed_polled(self, message: FeedPolled) -> None:
         result = message.result
@@ -195,8 +221,11 @@ class FinReaderApp(ReportsWorkerErrors, App[None]):
             self.errors_this_refresh += 1
             name = one_line(result.title or result.url)[:80]
             error = one_line(result.error or "unknown error")[:300]
-            self.failures_this_refresh.append(f"{name}: {error}")
-            if self.errors_this_refresh <= NOTIFY_EACH:
+            failure = Failure(name, error, unreachable(error))
+            # Unreachable hosts wait for the summary: offline, every public feed fails the same
+            # way and one notification says it better than fourteen.
+            if not failure.unreachable and self.notified_this_refresh < NOTIFY_EACH:
+                self.notified_this_refresh += 1
                 self.notify(
                     f"{name}: {error}",
                     title="Feed failed",
@@ -204,6 +233,8 @@ class FinReaderApp(ReportsWorkerErrors, App[None]):
                     timeout=6,
                     markup=False,
                 )
+            else:
+                self.failures_this_refresh.append(failure)
         self._progress(
             f"Refreshing {message.done}/{message.total} feeds, {self.new_this_refresh:,} new"
             + (f", {self.errors_this_refresh} failed" if self.errors_this_refresh else "")
@@ -228,20 +259,47 @@ class FinReaderApp(ReportsWorkerErrors, App[None]):
             if totals["errors"]:
                 text += f", {totals['errors']} failed"
             self._progress(text)
-            hidden = self.failures_this_refresh[NOTIFY_EACH:]
-            if hidden:
-                shown = "; ".join(hidden[:3]) + (
-                    f"; and {len(hidden) - 3} more" if len(hidden) > 3 else ""
-                )
-                self.notify(
-                    f"{len(hidden)} more feeds failed: {shown}. Each failing feed is marked ! in "
-                    "the feed list; highlight it to read its error.",
-                    title="Feeds failed",
-                    severity="error",
-                    timeout=8,
-                    markup=False,
-                )
+            self._notify_failures(self.failures_this_refresh)
         self._reload_now()
+
+    def _notify_failures(self, failures: list[Failure]) -> None:
+        """One notification for the failures not reported as they happened."""
+        if not failures:
+            return
+        if len(failures) == 1:
+            only = failures[0]
+            self.notify(
+                f"{only.name}: {only.error}. It is marked ! in the feed list.",
+                title="Feed failed",
+                severity="error",
+                timeout=6,
+                markup=False,
+            )
+            return
+        if all(f.unreachable for f in failures):
+            reasons = sorted({f.error for f in failures})
+            reason = reasons[0] if len(reasons) == 1 else "hosts not reachable"
+            self.notify(
+                f"Could not reach {len(failures)} feeds ({reason}); no network? They are marked "
+                "! in the feed list and are tried again on the next refresh. Stored articles "
+                "stay readable.",
+                title="Feeds unreachable",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
+            return
+        shown = "; ".join(f"{f.name}: {f.error}" for f in failures[:3])
+        if len(failures) > 3:
+            shown += f"; and {len(failures) - 3} more"
+        self.notify(
+            f"{len(failures)} feeds failed: {shown}. Each failing feed is marked ! in the feed "
+            "list; highlight it to read its error.",
+            title="Feeds failed",
+            severity="error",
+            timeout=8,
+            markup=False,
+        )
 
     def _progress(self, text: str) -> None:
         with contextlib.suppress(LookupError):

@@ -62,7 +62,33 @@ MAIN_KEYS: tuple[KeySpec, ...] = (
     KeySpec("grow_pane", "greater_than_sign", "Wider", "Make the focused pane wider"),
 )
 
+# The article list's own jumps (bound on ArticleList; listed in help and remappable like the rest).
+LIST_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("first", "home,g", "First", "Jump to the first (newest) article in the list"),
+    KeySpec("last", "end,G", "Last", "Jump to the last (oldest) article in the list"),
+)
+
 ALL_KEYS: tuple[KeySpec, ...] = APP_KEYS + MAIN_KEYS
+
+# The bookmarks screen (`B`). Ids equal action names, as on the main screen, so `[keys] back =
+# ...` or `cursor_down = ...` moves the same command on both screens; filter, edit, delete and
+# undo exist only here.
+BOOKMARK_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("back", "escape,q", "Back", "Leave the reader, the filter or the screen", footer=True),
+    KeySpec("filter", "slash,f", "Filter", "Filter: words, #tag, $TICKER", footer=True),
+    KeySpec("edit", "e,n", "Note/tags", "Edit the bookmark's note and tags", footer=True),
+    KeySpec("delete", "d", "Delete", "Delete the bookmark (asks first)", footer=True),
+    KeySpec("undo", "u", "Undo", "Restore the last deleted bookmark", footer=True),
+    KeySpec("cursor_down", "j", "Down", "Move down (scroll the reader)"),
+    KeySpec("cursor_up", "k", "Up", "Move up (scroll the reader)"),
+    KeySpec("page_down", "space", "Page down", "Scroll the snapshot down a page"),
+)
+
+# What the help screen shows, section by section.
+HELP_SECTIONS: tuple[tuple[str, tuple[KeySpec, ...]], ...] = (
+    ("Everywhere and on the main screen", ALL_KEYS + LIST_KEYS),
+    ("Bookmarks screen (B)", BOOKMARK_KEYS),
+)
 
 
 def make_bindings(specs: Iterable[KeySpec]) -> list[Binding]:
@@ -83,13 +109,15 @@ def make_bindings(specs: Iterable[KeySpec]) -> list[Binding]:
 
 def keymap_from_settings(keys: Mapping[str, str] | None) -> dict[str, str]:
     """The user's overrides limited to known actions (unknown names are ignored, not fatal)."""
-    known = {spec.action for spec in ALL_KEYS}
+    known = {spec.action for spec in ALL_KEYS + LIST_KEYS + BOOKMARK_KEYS}
     return {action: value for action, value in (keys or {}).items() if action in known and value}
 
 
-def effective_keys(keymap: Mapping[str, str]) -> list[tuple[KeySpec, str]]:
+def effective_keys(
+    keymap: Mapping[str, str], specs: Iterable[KeySpec] = ALL_KEYS
+) -> list[tuple[KeySpec, str]]:
     """Each command with the keys that trigger it now (defaults, then the user's keymap)."""
-    return [(spec, keymap.get(spec.action, spec.keys)) for spec in ALL_KEYS]
+    return [(spec, keymap.get(spec.action, spec.keys)) for spec in specs]
 
 
 _KEY_NAMES = {
@@ -102,5 +130,6 @@ _KEY_NAMES = {
 
 
 def display_keys(keys: str) -> str:
-    """'j,down' -> 'j / down' with Textual's long key names shown as the characters they are."""
-    return " / ".join(_KEY_NAMES.get(k.strip(), k.strip()) for k in keys.split(",") if k.strip())
+    """'j,down' -> 'j, down' with Textual's long key names shown as the characters they are
+    (a comma, since 'slash,f' as '/ / f' reads as three keys)."""
+    return ", ".join(_KEY_NAMES.get(k.strip(), k.strip()) for k in keys.split(",") if k.strip())

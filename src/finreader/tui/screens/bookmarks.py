@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import zip_longest
 from typing import TYPE_CHECKING, ClassVar
@@ -30,7 +30,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from finreader.models import Bookmark
 from finreader.text.sanitize import for_terminal, one_line
-from finreader.tui.bindings import KeySpec, make_bindings
+from finreader.tui.bindings import BOOKMARK_KEYS, display_keys, make_bindings
 from finreader.tui.format import fit, short_tickers
 from finreader.tui.screens.bookmark_note import (
     CSS_FILE,
@@ -65,21 +65,19 @@ NOTE_SHOWN = 2_000
 # At most this many deletions are remembered for `u` in one session.
 UNDO_DEPTH = 50
 
-# Binding ids are the action names, as on the main screen, so a user's `[keys] back = ...` or
-# `cursor_down = ...` moves the same command on both screens. The app's keymap only accepts
-# names in bindings.ALL_KEYS; edit/delete/undo/filter become remappable once it includes these.
-BOOKMARK_KEYS: tuple[KeySpec, ...] = (
-    KeySpec("back", "escape,q", "Back", "Leave the reader, the filter or the screen", footer=True),
-    KeySpec("filter", "slash,f", "Filter", "Filter: words, #tag, $TICKER", footer=True),
-    KeySpec("edit", "e,n", "Note/tags", "Edit the bookmark's note and tags", footer=True),
-    KeySpec("delete", "d", "Delete", "Delete the bookmark (asks first)", footer=True),
-    KeySpec("undo", "u", "Undo", "Restore the last deleted bookmark", footer=True),
-    KeySpec("cursor_down", "j", "Down", "Move down (scroll the reader)"),
-    KeySpec("cursor_up", "k", "Up", "Move up (scroll the reader)"),
-    KeySpec("page_down", "space", "Page down", "Scroll the snapshot down a page"),
-)
 
-HINT = "filter: words  #tag  $TICKER  (all must match) · enter: read · e: note/tags · d: delete"
+def hint(keymap: Mapping[str, str]) -> str:
+    """The line under the list, naming the keys in effect (a `[keys] edit = ...` shows here)."""
+
+    def key(action: str) -> str:
+        spec = next(s for s in BOOKMARK_KEYS if s.action == action)
+        return display_keys(keymap.get(action, spec.keys)).split(", ")[0]
+
+    return (
+        "filter: words  #tag  $TICKER  (all must match) · enter: read · "
+        f"{key('edit')}: note/tags · {key('delete')}: delete · {key('undo')}: undo"
+    )
+
 
 # Session undo stacks, one per Library (a Library lives exactly as long as one TUI session).
 _UNDO: weakref.WeakKeyDictionary[Library, list[Bookmark]] = weakref.WeakKeyDictionary()
@@ -292,7 +290,8 @@ class BookmarksScreen(Screen[None]):
             with Vertical(id="bookmarks-side"):
                 yield Static(Text(""), id="bookmark-meta", markup=False)
                 yield Reader(id="bookmark-reader")
-        yield Static(Text(HINT), id="bookmarks-hint", markup=False)
+        keymap: Mapping[str, str] = getattr(self.app, "keymap", {})
+        yield Static(Text(hint(keymap)), id="bookmarks-hint", markup=False)
         yield Footer()
 
     @property

@@ -1,12 +1,12 @@
 """Provides HelpScreen: every key binding with the keys in effect now (defaults plus the config).
 
-It reads the same table as the footer and the command palette (bindings.ALL_KEYS), so a key
-cannot be missing here while working elsewhere.
+It reads the same tables as the footer and the command palette (bindings.ALL_KEYS, LIST_KEYS and
+BOOKMARK_KEYS), so a key cannot be missing here while working elsewhere.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import ClassVar
 
 from rich.table import Table
@@ -17,16 +17,30 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from finreader.tui.bindings import display_keys, effective_keys
+from finreader.tui.bindings import (
+    ALL_KEYS,
+    BOOKMARK_KEYS,
+    LIST_KEYS,
+    KeySpec,
+    display_keys,
+    effective_keys,
+)
+
+# Cells for the keys ("space, pagedown" is 15), the command ("Refresh feed" is 12) and the
+# config name ("cycle_panes_back" is 16) columns.
+KEYS_WIDTH = 16
+COMMAND_WIDTH = 12
+NAME_WIDTH = 16
 
 
-def help_table(keymap: Mapping[str, str]) -> Table:
+def help_table(keymap: Mapping[str, str], specs: Iterable[KeySpec]) -> Table:
+    """One section's keys. Fixed widths for the short columns keep the sections aligned."""
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False, expand=True)
-    table.add_column("Keys", no_wrap=True)
-    table.add_column("Command", no_wrap=True)
-    table.add_column("What it does")
-    table.add_column("Config name", style="dim", no_wrap=True)
-    for spec, keys in effective_keys(keymap):
+    table.add_column("Keys", no_wrap=True, width=KEYS_WIDTH)
+    table.add_column("Command", no_wrap=True, width=COMMAND_WIDTH)
+    table.add_column("What it does", ratio=1)
+    table.add_column("Config name", style="dim", no_wrap=True, width=NAME_WIDTH)
+    for spec, keys in effective_keys(keymap, specs):
         table.add_row(
             Text(display_keys(keys), style="bold"),
             Text(spec.description),
@@ -50,7 +64,15 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             yield Static(Text("finreader keys", style="bold"), id="help-title", markup=False)
-            yield Static(help_table(self.keymap), id="help-table", markup=False)
+            yield Static(
+                help_table(self.keymap, ALL_KEYS + LIST_KEYS), id="help-table", markup=False
+            )
+            yield Static(
+                Text("Bookmarks screen (B)", style="bold"), classes="help-section", markup=False
+            )
+            yield Static(
+                help_table(self.keymap, BOOKMARK_KEYS), id="help-bookmarks-table", markup=False
+            )
             yield Static(
                 Text(
                     'Remap in finreader.toml, e.g. [keys] refresh_all = "ctrl+r". '

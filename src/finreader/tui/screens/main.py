@@ -11,9 +11,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual import events, on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
@@ -35,6 +34,8 @@ from finreader.tui.widgets.reader import Reader
 from finreader.tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
+    import webbrowser
+
     from finreader.library import Library
 
 # Below this many columns the three panes become one pane at a time (80x24 must stay usable).
@@ -465,8 +466,53 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         if link is None:
             self.notify("No http(s) link to open.", severity="warning", timeout=3)
             return
-        self.app.open_url(link)
-        self.notify(Text(f"Opening {link}").plain, timeout=2, markup=False)
+        self._open_in_browser(link)
+
+    @work(thread=True, exclusive=True, group="browser", exit_on_error=False, description="browse")
+    def _open_in_browser(self, link: str) -> None:
+        """Thread: find a browser and hand it the link. Finding one may run `xdg-settings`, and
+        a GUI browser may take seconds to return, so none of it runs on the event loop."""
+        import webbrowser
+
+        try:
+            browser = webbrowser.get()
+        except webbrowser.Error:
+            self.app.call_from_thread(self._no_browser, link, "No web browser found")
+            return
+        if type(browser) is webbrowser.GenericBrowser:
+            # lynx, w3m, www-browser ...: they run in this terminal, so the app steps aside.
+            self.app.call_from_thread(self._open_in_terminal, browser, link)
+            return
+        try:
+            opened = browser.open(link)
+        except OSError as error:
+            self.app.call_from_thread(self._no_browser, link, f"The browser failed ({error})")
+            return
+        if opened:
+            self.app.call_from_thread(self._link_opened, link)
+        else:
+            self.app.call_from_thread(self._no_browser, link, "The browser did not start")
+
+    def _open_in_terminal(self, browser: webbrowser.BaseBrowser, link: str) -> None:
+        """Run a text-mode browser with the TUI suspended, as newsboat does."""
+        try:
+            with self.app.suspend():
+                browser.open(link)
+        except SuspendNotSupported:
+            self._no_browser(link, "A text-mode browser cannot run here")
+
+    def _link_opened(self, link: str) -> None:
+        self.notify(f"Opened in the browser: {link}", timeout=2, markup=False)
+
+    def _no_browser(self, link: str, why: str) -> None:
+        self.app.copy_to_clipboard(link)
+        self.notify(
+            f"{why}; the link was copied instead (set $BROWSER to choose a browser): {link}",
+            title="Open link",
+            severity="warning",
+            timeout=6,
+            markup=False,
+        )
 
     def action_copy_link(self) -> None:
         target = self._target()

@@ -16,7 +16,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events, work
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -25,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from finreader.models import ArticleQuery, ArticleRow
+from finreader.tui.bindings import LIST_KEYS, make_bindings
 from finreader.tui.errors import ReportsWorkerErrors
 from finreader.tui.format import row_text
 from finreader.tui.messages import PageLoaded
@@ -60,10 +61,7 @@ class ArticleList(ReportsWorkerErrors, ScrollView, can_focus=True, inherit_bindi
 
     # Up/down/page keys come from the screen (one keymap for every pane); only the list's own
     # jumps are bound here.
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("home,g", "first", "First", show=False, id="list_first"),
-        Binding("end,G", "last", "Last", show=False, id="list_last"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(make_bindings(LIST_KEYS))
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
 

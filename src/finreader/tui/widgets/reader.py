@@ -19,6 +19,7 @@ from finreader.models import Article
 from finreader.render import render_article, render_header, render_title
 from finreader.text.sanitize import one_line
 from finreader.tui.format import local_time, safe_link
+from finreader.tui.wrap import CJKWrapped
 
 EMPTY_HINT = "Pick an article and press enter to read it here."
 # 40,000 characters is 10x a long news article and wraps in ~0.2 s; the 2,000-character title cap
@@ -108,6 +109,8 @@ class Reader(VerticalScroll, can_focus=True):
         self.show_removed = False
         self.theme_name = "dark"
         self.color_convention = "default"
+        self._header = Text(EMPTY_HINT)
+        self._body = Text("")
 
     def compose(self) -> ComposeResult:
         yield Static(Text(EMPTY_HINT), id="reader-header", markup=False)
@@ -123,28 +126,30 @@ class Reader(VerticalScroll, can_focus=True):
         header = self.query_one("#reader-header", Static)
         body = self.query_one("#reader-body", Static)
         if self.article is None:
-            header.update(Text(EMPTY_HINT))
-            body.update(Text(""))
+            self._header = Text(EMPTY_HINT)
+            self._body = Text("")
+            header.update(self._header)
+            body.update(self._body)
             return
-        header.update(
-            header_text(
-                self.article,
-                theme=self.theme_name,
-                colors=self.color_convention,
-                styles={
-                    name: self.get_component_rich_style(f"reader--{name}")
-                    for name in ("byline", "time", "link", "note")
-                },
-            )
+        self._header = header_text(
+            self.article,
+            theme=self.theme_name,
+            colors=self.color_convention,
+            styles={
+                name: self.get_component_rich_style(f"reader--{name}")
+                for name in ("byline", "time", "link", "note")
+            },
         )
-        body.update(
-            render_body(
-                self.article,
-                theme=self.theme_name,
-                colors=self.color_convention,
-                show_removed=self.show_removed,
-            )
+        self._body = render_body(
+            self.article,
+            theme=self.theme_name,
+            colors=self.color_convention,
+            show_removed=self.show_removed,
         )
+        # Wrapped with CJK line breaks: Textual's own breaks only at spaces, which splits
+        # "308.73亿" across lines and strands "据The" above a paragraph of Chinese.
+        header.update(CJKWrapped.from_text(self._header))
+        body.update(CJKWrapped.from_text(self._body))
 
     def toggle_removed(self) -> bool:
         self.show_removed = not self.show_removed
@@ -154,10 +159,8 @@ class Reader(VerticalScroll, can_focus=True):
     @property
     def body_text(self) -> str:
         """The plain text currently shown in the body (for tests and the copy command)."""
-        renderable = self.query_one("#reader-body", Static).content
-        return renderable.plain if isinstance(renderable, Text) else str(renderable)
+        return self._body.plain
 
     @property
     def header_plain(self) -> str:
-        renderable = self.query_one("#reader-header", Static).content
-        return renderable.plain if isinstance(renderable, Text) else str(renderable)
+        return self._header.plain
