@@ -32,7 +32,7 @@ HEAVY = (
 )
 # A frame is ~16 ms; a gap of a second is a frozen UI. The bound is loose because other test
 # processes may share the 2 cores; the measured figure is printed for the report.
-MAX_GAP = 1.0
+MAX_GAP = 1.5
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
