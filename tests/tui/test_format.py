@@ -10,7 +10,7 @@ from rich.style import Style
 
 from finreader.models import ArticleRow, Feed
 from finreader.tui.bindings import ALL_KEYS, display_keys, effective_keys, keymap_from_settings
-from finreader.tui.format import age, feed_label, row_text, safe_link, short_tickers
+from finreader.tui.format import age, feed_label, fit, row_text, safe_link, short_tickers
 from tests.tui.conftest import HOSTILE_TITLES
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -64,7 +64,7 @@ WIDE_TITLES = [
 ]
 
 
-@pytest.mark.parametrize("width", [20, 39, 40, 59, 60, 80, 120])
+@pytest.mark.parametrize("width", [20, 39, 40, 59, 60, 69, 70, 80, 120])
 @pytest.mark.parametrize("title", WIDE_TITLES)
 def test_row_fits_exactly(title: str, width: int) -> None:
     row = make_row(title, tickers=["NVDA.US", "META.US", "0700.HK"], feed="示例财经 · 市场快讯")
@@ -164,3 +164,22 @@ def test_keymap_ignores_unknown_actions() -> None:
     assert display_keys("j,down") == "j, down" and display_keys("question_mark") == "?"
     # "/ / f" read as three keys; a comma does not.
     assert display_keys("slash,f") == "/, f"
+
+
+def test_fit_puts_the_ellipsis_right_after_the_text() -> None:
+    # A wide character that does not fit used to leave "引爆 …"; the gap now goes after the "…".
+    assert fit("引爆云端新战事", 6) == "引爆… "
+    assert fit("Nasdaq record high today", 14) == "Nasdaq record…"
+    for value, width in [("Meta百亿合约引猜想,AI竞赛", 20), ("腾讯控股", 5), ("abc", 5)]:
+        assert cell_len(fit(value, width)) == width
+
+
+def test_narrow_list_gives_the_title_room() -> None:
+    # The 100-column three-pane layout has a 40-cell list: tickers get 10 cells, titles 22.
+    row = make_row("Apple and Microsoft lead a tech rally", tickers=["0700.HK", "1810.HK", "BABA"])
+    text = row_text(row, 40, NOW, styles=STYLES).plain
+    assert text == "● Apple and Microsoft l… 0700.HK +2   3h"
+    # Ages are right-aligned so "3h" and "10d" end in the same column.
+    older = make_row("x")
+    older.published = NOW - timedelta(days=10)
+    assert row_text(older, 40, NOW, styles=STYLES).plain.endswith(" 10d")

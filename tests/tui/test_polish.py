@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from textual.geometry import Region
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from finreader.models import ArticleQuery
 from finreader.tui.bindings import BOOKMARK_KEYS, LIST_KEYS
@@ -98,9 +98,9 @@ async def test_unreachable_feeds_make_one_calm_notification(world: World) -> Non
         await wait_for(pilot, lambda: "RefreshFinished" in seen.names, "the refresh")
         await pilot.pause()
         messages = _messages(app)
-        offline = [m for m in messages if "Offline" in m or "Could not reach" in m]
+        offline = [m for m in messages if "Offline" in m or "could not be reached" in m]
         assert len(offline) == 1, messages
-        assert "Could not reach 4 feeds" in offline[0]
+        assert "4 feeds could not be reached (connection refused)" in offline[0]
         assert any("Broken Feed" in m and "500" in m for m in messages), messages
         assert len(messages) == 2, messages
         await wait_for(
@@ -202,3 +202,30 @@ async def test_chinese_paragraphs_wrap_between_characters(world: World, width: i
             # No number cut in two ("308.7" / "3亿美元"), no line opening with "”" or "，".
             assert not (above[-1].isdigit() and below[0].isdigit()), (above, below)
             assert below[0] not in NO_START, (above, below)
+
+
+async def test_resizing_between_wide_medium_and_narrow(world: World) -> None:
+    async with world.app().run_test(size=(160, 48)) as pilot:
+        main = await ready(pilot)
+        wide_reader = main.reader.size.width
+        await pilot.resize_terminal(110, 30)
+        await pilot.pause()
+        # 100-129 columns: the reader keeps 40 cells (it had 33 at 110 columns, 27 at 100).
+        assert main.has_class("-medium") and not main.narrow
+        assert main.reader.size.width >= 40
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert main.narrow and not main.has_class("-medium")
+        assert not main.query_one(Footer).show_command_palette  # room for "B Bookmarks"
+        assert main.article_list.display and not main.reader.display
+        assert main.focused is main.article_list
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: main.reader.article is not None, "the article")
+        await pilot.pause()
+        assert main.reader.display and main.focused is main.reader
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        assert not main.narrow and not main.has_class("-medium")
+        assert main.feed_list.display and main.article_list.display and main.reader.display
+        assert main.focused is main.reader
+        assert main.reader.size.width == wide_reader

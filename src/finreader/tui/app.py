@@ -277,13 +277,13 @@ class FinReaderApp(ReportsWorkerErrors, App[None]):
             )
             return
         if all(f.unreachable for f in failures):
-            reasons = sorted({f.error for f in failures})
+            # "host name not found (DNS); next try after ..." -> "host name not found (DNS)"
+            reasons = sorted({f.error.split(";")[0] for f in failures})
             reason = reasons[0] if len(reasons) == 1 else "hosts not reachable"
             self.notify(
-                f"Could not reach {len(failures)} feeds ({reason}); no network? They are marked "
-                "! in the feed list and are tried again on the next refresh. Stored articles "
-                "stay readable.",
-                title="Feeds unreachable",
+                f"{len(failures)} feeds could not be reached ({reason}). They are marked ! and "
+                "retried on the next refresh; stored articles stay readable.",
+                title="Offline?",
                 severity="warning",
                 timeout=8,
                 markup=False,

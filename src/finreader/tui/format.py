@@ -22,6 +22,9 @@ MARK_WIDTH = 2
 AGE_WIDTH = 5
 FEED_WIDTH = 14
 TICKERS_MAX = 18
+# A list narrower than 70 cells (the 100-column three-pane layout) gives tickers 10 cells,
+# "0700.HK +3", so titles keep 20 cells instead of 12.
+TICKERS_NARROW = 10
 # A title longer than this is cut before measuring: a 200,000-char title (HOSTILE A15) must not
 # cost a full cell-length scan per painted line.
 TITLE_CAP = 400
@@ -76,12 +79,14 @@ def short_tickers(tickers: list[str], limit: int = TICKERS_MAX) -> str:
 
 
 def fit(value: str, width: int) -> str:
-    """`value` padded or cut to exactly `width` cells ('…' marks a cut)."""
+    """`value` padded or cut to exactly `width` cells ('…' marks a cut, right after the last
+    character kept: a wide character that does not fit leaves its padding after the '…')."""
     if width <= 0:
         return ""
     if cell_len(value) <= width:
         return set_cell_size(value, width)
-    return set_cell_size(value, width - 1) + "…"
+    kept = set_cell_size(value, width - 1).rstrip()
+    return set_cell_size(kept + "…", width)
 
 
 def row_text(
@@ -101,7 +106,8 @@ def row_text(
     text.append(mark, styles["unread" if not row.read else "mark"])
     title = one_line(row.title[:TITLE_CAP]) or "(untitled)"
     feed = one_line(row.feed_title[:TITLE_CAP])
-    tickers = short_tickers(row.tickers) if row.tickers else ""
+    tickers_width = TICKERS_MAX if width >= 70 else TICKERS_NARROW
+    tickers = short_tickers(row.tickers, tickers_width) if row.tickers else ""
     show_feed = width >= 60
     # A fixed-width tickers column keeps titles, feeds and ages aligned row to row.
     show_tickers = width >= 40
@@ -109,15 +115,16 @@ def row_text(
     if show_feed:
         rest -= FEED_WIDTH + 1
     if show_tickers:
-        rest -= TICKERS_MAX + 1
+        rest -= tickers_width + 1
     text.append(fit(title, max(rest, 1)), styles["title" if not row.read else "title_read"])
     if show_tickers:
         text.append(" ")
-        text.append(fit(tickers, TICKERS_MAX), styles["tickers"])
+        text.append(fit(tickers, tickers_width), styles["tickers"])
     if show_feed:
         text.append(" ")
         text.append(fit(feed, FEED_WIDTH), styles["feed"])
-    text.append(fit(age(row.published, now), AGE_WIDTH - 1).rjust(AGE_WIDTH), styles["age"])
+    # Right-aligned ("  1d", " 10d") so the units line up; age() is at most 4 ASCII cells.
+    text.append(age(row.published, now)[: AGE_WIDTH - 1].rjust(AGE_WIDTH), styles["age"])
     text.truncate(width, pad=True)
     return text
 

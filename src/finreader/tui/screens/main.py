@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 
 # Below this many columns the three panes become one pane at a time (80x24 must stay usable).
 NARROW_BELOW = 100
+# From 100 to 129 columns the feed pane and the list give room to the reader (finreader.tcss
+# '-medium'): at 100 columns the reader had 27 cells, two Chinese words a line.
+MEDIUM_BELOW = 130
 PANES = ("feeds", "articles", "reader")
 # n/p scan at most this many pages (100,000 rows) for the next unread article.
 UNREAD_SCAN_PAGES = 500
@@ -80,6 +83,7 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         self.ticker: str | None = None
         self.pane = "articles"  # the pane shown in narrow mode
         self.narrow = False
+        self.medium = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -127,6 +131,9 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
             self.feed_list.styles.clear_rule("width")
             self.article_list.styles.clear_rule("width")
         self.narrow = narrow
+        self.medium = NARROW_BELOW <= width < MEDIUM_BELOW
+        # At 80 columns "^p palette" pushed "B Bookmarks" off the footer; ctrl+p still works.
+        self.query_one(Footer).show_command_palette = not narrow
         self._show_pane(self.pane)
 
     def _show_pane(self, pane: str) -> None:
@@ -139,7 +146,9 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         """Touch the screen's classes only when they change: each change restyles every widget
         on the screen (80 needless calls cost ~0.28 s of start-up in a profile)."""
         wanted = {"-narrow", f"-pane-{self.pane}"} if self.narrow else set()
-        current = {c for c in self.classes if c == "-narrow" or c.startswith("-pane-")}
+        if self.medium:
+            wanted.add("-medium")
+        current = {c for c in self.classes if c in ("-narrow", "-medium") or c.startswith("-pane-")}
         if wanted != current:
             self.remove_class(*(current - wanted))
             self.add_class(*(wanted - current))
