@@ -8,8 +8,10 @@ browser exists, Chinese paragraphs wrapped only at spaces (numbers cut in two), 
 
 from __future__ import annotations
 
+import re
 import sys
 import webbrowser
+from datetime import timedelta
 from itertools import pairwise
 from pathlib import Path
 
@@ -22,8 +24,17 @@ from finreader.tui.bindings import BOOKMARK_KEYS, LIST_KEYS
 from finreader.tui.screens.bookmark_note import ConfirmScreen
 from finreader.tui.screens.bookmarks import BookmarksScreen
 from finreader.tui.screens.help import HelpScreen
+from finreader.tui.widgets.divider import PaneDivider
 from finreader.tui.wrap import NO_START
-from tests.tui.conftest import SEED_TITLE, World
+from tests.tui.conftest import (
+    FIXED_NOW,
+    NOTES,
+    SEED_TITLE,
+    World,
+    item_xml,
+    note_items,
+    rss,
+)
 from tests.tui.pilot_helpers import index_of, ready, record, wait_for
 
 
@@ -131,6 +142,8 @@ async def test_refresh_shows_progress_and_a_second_R_waits(world: World) -> None
         assert world.server.hits("/notes.xml") == hits + 1
         assert any("already running" in m for m in _messages(app))
         assert "Refreshed 5 feeds" in main.status.plain
+        # With seconds: a second refresh within the same minute visibly ends too.
+        assert re.search(r"Refreshed 5 feeds at \d\d:\d\d:\d\d", main.status.plain)
 
 
 @pytest.fixture
@@ -229,3 +242,59 @@ async def test_resizing_between_wide_medium_and_narrow(world: World) -> None:
         assert main.feed_list.display and main.article_list.display and main.reader.display
         assert main.focused is main.reader
         assert main.reader.size.width == wide_reader
+
+
+def _contrast(fg: tuple[int, int, int], bg: tuple[int, int, int]) -> float:
+    """WCAG contrast ratio of two sRGB colours."""
+
+    def luminance(rgb: tuple[int, int, int]) -> float:
+        def channel(c: int) -> float:
+            v = c / 255
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (channel(c) for c in rgb)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+async def test_pane_dividers_are_visible_in_both_themes(world: World, theme: str) -> None:
+    # $panel-lighten-2 drew the bars white on #eeeeee in the light theme (ratio 1.1).
+    world.library.config.settings.theme = theme
+    async with world.app().run_test(size=(160, 48)) as pilot:
+        main = await ready(pilot)
+        style = main.query_one(PaneDivider).rich_style
+        assert style.color is not None and style.bgcolor is not None
+        fg, bg = style.color.get_truecolor(), style.bgcolor.get_truecolor()
+        assert _contrast(tuple(fg), tuple(bg)) >= 1.5, (fg, bg)
+
+
+async def test_full_text_failure_is_a_plain_warning(world: World) -> None:
+    # A 404 page: the reader keeps the stored text and says why in words, with what to do.
+    world.server.add("/gone.html", "gone", status=404, content_type="text/html")
+    item = item_xml(
+        "Summary only: page gone",
+        "gone-1",
+        FIXED_NOW - timedelta(minutes=1),
+        "Microsoft beat estimates.",
+        link=world.server.url("/gone.html"),
+    )
+    world.server.add("/notes.xml", rss("Market Notes", [item, *note_items(NOTES)]))
+    await world.library.refresh()
+    app = world.app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await ready(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: main.reader.article is not None, "an article")
+        article = main.reader.article
+        assert article is not None and article.title == "Summary only: page gone"
+        await pilot.press("f")
+        await wait_for(
+            pilot, lambda: any("No full text" in m for m in _messages(app)), "the warning"
+        )
+        messages = _messages(app)
+        assert not any("ValueError" in m for m in messages), messages
+        assert "404" in next(m for m in messages if "No full text" in m)
+        assert main.reader.article is article

@@ -250,7 +250,8 @@ class FinReaderApp(ReportsWorkerErrors, App[None]):
         if self._reload_timer is not None:
             self._reload_timer.stop()
             self._reload_timer = None
-        stamp = self.clock().astimezone().strftime("%H:%M")
+        # Seconds too: an all-cached refresh ends within the minute of the last one.
+        stamp = self.clock().astimezone().strftime("%H:%M:%S")
         if message.summary is None:
             self._progress(f"Refresh stopped at {stamp}")
         else:

@@ -556,7 +556,20 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(exclusive=True, group="full-text", exit_on_error=False, description="fetch full text")
     async def _fetch_full_text(self, article_id: int) -> None:
-        article = await self.library.fetch_full_text(article_id)
+        try:
+            article = await self.library.fetch_full_text(article_id)
+        except ValueError as error:
+            # The library's ValueErrors say what went wrong in words ("could not fetch the
+            # page: host name not found (DNS)"); a traceback-style "ValueError:" adds nothing.
+            self.notify(
+                f"No full text: {one_line(str(error))[:200]}. The stored text stays; o opens "
+                "the page in a browser.",
+                title="Full text",
+                severity="warning",
+                timeout=6,
+                markup=False,
+            )
+            return
         self.post_message(ArticleLoaded(article))
         if self.narrow:
             self._show_pane("reader")
