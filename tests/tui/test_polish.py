@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from textual.geometry import Region
 from textual.widgets import Footer, Static
+from textual.widgets._footer import FooterKey
 
 from finreader.models import ArticleQuery
 from finreader.tui.bindings import BOOKMARK_KEYS, LIST_KEYS
@@ -298,3 +299,22 @@ async def test_full_text_failure_is_a_plain_warning(world: World) -> None:
         assert not any("ValueError" in m for m in messages), messages
         assert "404" in next(m for m in messages if "No full text" in m)
         assert main.reader.article is article
+
+
+async def test_bookmarks_screen_at_80x24_empty(world: World) -> None:
+    async with world.app().run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("B")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, BookmarksScreen), "bookmarks")
+        screen = pilot.app.screen
+        assert isinstance(screen, BookmarksScreen)
+        await wait_for(pilot, lambda: "none yet" in screen.status_text, "the empty state")
+        assert "press b on an article" in screen.status_text
+        await pilot.pause()
+        footer_actions = [key.action for key in screen.query(FooterKey)]
+        assert "delete" in footer_actions
+        # B does nothing here, so the footer does not offer it; the palette hint is dropped too.
+        assert "bookmarks" not in footer_actions
+        assert not screen.query_one(Footer).show_command_palette
+        hint = str(screen.query_one("#bookmarks-hint", Static).content)
+        assert len(hint) <= 78, hint

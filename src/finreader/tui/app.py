@@ -167,6 +167,12 @@ class FinReaderApp(ReportsWorkerErrors, App[None]):
         if type(self.screen) is not screen_class:
             self.push_screen(screen_class(self.library))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """B is hidden from the footer on the bookmarks screen, where it would do nothing."""
+        return not (
+            action == "bookmarks" and self.screen_stack[-1:] and self.screen.id == "bookmarks"
+        )
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette lists every finreader command next to Textual's own."""
         yield from super().get_system_commands(screen)

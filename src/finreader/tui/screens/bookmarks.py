@@ -66,17 +66,18 @@ NOTE_SHOWN = 2_000
 UNDO_DEPTH = 50
 
 
-def hint(keymap: Mapping[str, str]) -> str:
-    """The line under the list, naming the keys in effect (a `[keys] edit = ...` shows here)."""
+def hint(keymap: Mapping[str, str], *, narrow: bool = False) -> str:
+    """The line under the list, naming the keys in effect (a `[keys] edit = ...` shows here).
+    Narrow screens get the filter syntax only: the footer already names the keys."""
 
     def key(action: str) -> str:
         spec = next(s for s in BOOKMARK_KEYS if s.action == action)
         return display_keys(keymap.get(action, spec.keys)).split(", ")[0]
 
-    return (
-        "filter: words  #tag  $TICKER  (all must match) · enter: read · "
-        f"{key('edit')}: note/tags · {key('delete')}: delete · {key('undo')}: undo"
-    )
+    syntax = "filter: words  #tag  $TICKER  (all must match) · enter: read"
+    if narrow:
+        return syntax
+    return f"{syntax} · {key('edit')}: note/tags · {key('delete')}: delete · {key('undo')}: undo"
 
 
 # Session undo stacks, one per Library (a Library lives exactly as long as one TUI session).
@@ -336,6 +337,10 @@ class BookmarksScreen(Screen[None]):
         self.narrow = width < NARROW_BELOW
         self.set_class(self.narrow, "-narrow")
         self.set_class(self.reading, "-reading")
+        # At 80 columns the hint and the footer were cut mid-word; the palette stays on ctrl+p.
+        keymap: Mapping[str, str] = getattr(self.app, "keymap", {})
+        self.query_one("#bookmarks-hint", Static).update(Text(hint(keymap, narrow=self.narrow)))
+        self.query_one(Footer).show_command_palette = not self.narrow
 
     # -- loading -------------------------------------------------------------------------------
     def reload(self, *, select: int | None = None) -> None:
@@ -429,7 +434,9 @@ class BookmarksScreen(Screen[None]):
     def _paint_status(self) -> None:
         line = Text("Bookmarks", style="bold", no_wrap=True, overflow="ellipsis", end="")
         shown, total = len(self.view.rows), self.view.total
-        if self.filter.empty:
+        if self.filter.empty and not total:
+            line.append(" · none yet: press b on an article to keep a snapshot of it here")
+        elif self.filter.empty:
             line.append(f" · {total:,}")
         else:
             line.append(f" · {shown:,} of {total:,} match ")
