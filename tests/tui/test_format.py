@@ -96,9 +96,16 @@ def test_short_tickers_counts_the_rest() -> None:
 
 def test_feed_label_marks_errors() -> None:
     ok = feed_label(Feed(id=1, url="https://x", title="Wire", unread=3))
-    bad = feed_label(Feed(id=2, url="https://y", title="[red]Bad[/]", last_error="HTTP 500"))
+    bad = feed_label(
+        Feed(id=2, url="https://y", title="[red]Bad[/]", last_error="HTTP 500", failures=1)
+    )
+    # A poll that worked but left a parser note (the store keeps it in last_error, failures 0).
+    noted = feed_label(
+        Feed(id=3, url="https://z", title="Noted", last_error="control characters removed")
+    )
     assert ok.plain == "     3 Wire"
     assert bad.plain.startswith("! ") and "[red]Bad[/]" in bad.plain
+    assert noted.plain.startswith("~ ")
 
 
 @pytest.mark.parametrize(

@@ -129,14 +129,27 @@ def row_text(
     return text
 
 
+def failing(feed: Feed) -> bool:
+    """The feed's last poll failed. The store keeps a successful poll's parser note in
+    last_error too, with failures at 0: that feed works and is not marked as failing."""
+    return bool(feed.last_error) and feed.failures > 0
+
+
 def feed_label(feed: Feed, styles: dict[str, Style] | None = None) -> Text:
     """A feed-list line: error mark, unread count (right-aligned in 4 cells), then the name.
 
     The count goes before the name because the pane cuts long names with an ellipsis. `styles`
-    ("error", "count") come from the feed list's component classes in finreader.tcss."""
+    ("error", "warning", "count") come from the feed list's component classes in finreader.tcss.
+    '!' marks a failing feed, '~' one whose last poll worked with a parser note."""
     styles = styles or {}
     label = Text(no_wrap=True, end="")
-    label.append("! " if feed.last_error else "  ", styles.get("error", ""))
+    if failing(feed):
+        label.append("! ", styles.get("error", ""))
+    elif feed.last_error:
+        # Polled fine, with a note from the parser ("control characters removed").
+        label.append("~ ", styles.get("warning", ""))
+    else:
+        label.append("  ")
     label.append(f"{feed.unread:>4} " if feed.unread else "     ", styles.get("count", ""))
     label.append(one_line(feed.title or feed.url)[:80])
     return label

@@ -24,7 +24,7 @@ from finreader.models import ArticleQuery, ArticleRow
 from finreader.text.sanitize import one_line
 from finreader.tui.bindings import MAIN_KEYS, make_bindings
 from finreader.tui.errors import ReportsWorkerErrors
-from finreader.tui.format import safe_link
+from finreader.tui.format import failing, safe_link
 from finreader.tui.messages import ArticleLoaded, FeedsLoaded
 from finreader.tui.screens.prompt import PromptScreen
 from finreader.tui.widgets.article_list import PAGE_SIZE, ArticleList
@@ -231,7 +231,8 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         )
         if feed is not None and feed.last_error:
             title = one_line(feed.title or feed.url)
-            self.status.set_detail(f"{title}: {feed.last_error}")
+            what = "" if failing(feed) else "polled fine, note: "
+            self.status.set_detail(f"{title}: {what}{feed.last_error}")
         else:
             self.status.set_detail("")
 

@@ -36,6 +36,7 @@ class FeedList(OptionList):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "feed-list--error",
+        "feed-list--warning",
         "feed-list--count",
         "feed-list--group",
     }
@@ -57,7 +58,11 @@ class FeedList(OptionList):
         options: list[Option] = []
         self._choices = {ALL: FeedChoice(ALL), UNREAD: FeedChoice(UNREAD)}
         get = self.get_component_rich_style
-        styles = {"error": get("feed-list--error"), "count": get("feed-list--count")}
+        styles = {
+            "error": get("feed-list--error"),
+            "warning": get("feed-list--warning"),
+            "count": get("feed-list--count"),
+        }
         group_style = get("feed-list--group")
         total_unread = sum(f.unread for f in feeds)
         all_label = Text("All articles", no_wrap=True, end="")
