@@ -46,7 +46,7 @@ class Settings:
     colors: str = "default"  # "cn" swaps rise/fall colours (red up, as Chinese readers expect)
     theme: str = "dark"
     refresh_minutes: int = 30
-    concurrency: int = 32
+    concurrency: int = 64
     per_host: int = 4
     timeout: float = 45.0
     max_bytes: int = 16 * 1024 * 1024
