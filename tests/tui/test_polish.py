@@ -339,3 +339,25 @@ async def test_a_feed_with_a_parser_note_is_not_marked_failing(world: World) -> 
         feeds.highlighted = feeds.get_option_index(f"feed:{hostile.id}")
         await pilot.pause()
         assert "polled fine" in main.status.plain
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("腾讯", "ticker 腾讯 = 0700.HK"),
+        ("0700", "ticker 0700 = 0700.HK"),
+        ("msft", "ticker msft = MSFT.US"),
+        ("ZZQX", "ticker ZZQX (no known symbol)"),
+    ],
+)
+async def test_ticker_filter_says_what_it_matched(world: World, typed: str, shown: str) -> None:
+    async with world.app().run_test(size=(160, 48)) as pilot:
+        main = await ready(pilot)
+        await pilot.press("t")
+        for char in typed:
+            await pilot.press(char)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: shown in main.status.plain, f"status {shown!r}")
+        # escape clears the filter and what it matched.
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: "ticker" not in main.status.plain, "the filter cleared")

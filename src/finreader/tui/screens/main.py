@@ -46,6 +46,8 @@ MEDIUM_BELOW = 130
 PANES = ("feeds", "articles", "reader")
 # n/p scan at most this many pages (100,000 rows) for the next unread article.
 UNREAD_SCAN_PAGES = 500
+# The status line names at most this many symbols a ticker filter matched.
+TICKERS_SHOWN = 3
 # Pane widths move in steps of 4 cells and never below MIN_PANE (16).
 RESIZE_STEP = 4
 
@@ -57,6 +59,15 @@ class UnreadFound(Message):
         super().__init__()
         self.generation = generation
         self.index = index
+
+
+class TickerResolved(Message):
+    """What the ticker filter `text` means: the symbols it matches (empty: none known)."""
+
+    def __init__(self, text: str, symbols: list[str]) -> None:
+        super().__init__()
+        self.text = text
+        self.symbols = symbols
 
 
 class MainScreen(ReportsWorkerErrors, Screen[None]):
@@ -81,6 +92,7 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         self.choice = FeedChoice("all")
         self.search: str | None = None
         self.ticker: str | None = None
+        self.ticker_symbols: list[str] | None = None  # None until resolved
         self.pane = "articles"  # the pane shown in narrow mode
         self.narrow = False
         self.medium = False
@@ -192,6 +204,14 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
             name += f" · search “{self.search}”"
         if self.ticker:
             name += f" · ticker {self.ticker}"
+            symbols = self.ticker_symbols
+            if symbols is not None and not symbols:
+                name += " (no known symbol)"
+            elif symbols and [self.ticker.upper().lstrip("$")] != symbols:
+                # 腾讯 -> 0700.HK: the reader sees what the filter matched.
+                shown = " ".join(symbols[:TICKERS_SHOWN])
+                more = len(symbols) - TICKERS_SHOWN
+                name += f" = {shown}" + (f" +{more}" if more > 0 else "")
         return name
 
     def show_query(self, *, keep_position: bool = False) -> None:
@@ -307,6 +327,7 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
             if self.search or self.ticker:
                 self.search = None
                 self.ticker = None
+                self.ticker_symbols = None
                 self.show_query()
             else:
                 self._show_pane("feeds")
@@ -601,6 +622,9 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
             if text is None:
                 return
             self.ticker = text or None
+            self.ticker_symbols = None
+            if self.ticker:
+                self._resolve_ticker(self.ticker)
             self.show_query()
             self._show_pane("articles")
 
@@ -612,6 +636,16 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
             ),
             apply,
         )
+
+    @work(thread=True, exclusive=True, group="ticker", exit_on_error=False, description="ticker")
+    def _resolve_ticker(self, text: str) -> None:
+        """Thread: the symbols a ticker filter matches (the first call loads the directory)."""
+        self.post_message(TickerResolved(text, self.library.resolve_ticker(text)))
+
+    def on_ticker_resolved(self, message: TickerResolved) -> None:
+        if message.text == self.ticker:
+            self.ticker_symbols = message.symbols
+            self.status.set_view(self.view_name(), self.status.count)
 
     # -- hooks for the app -------------------------------------------------------------------------
     def set_progress(self, progress: str) -> None:
