@@ -199,3 +199,30 @@ def test_demo_feeds_offline(tmp_path: Path) -> None:
         assert "结语" in text
         again = asyncio.run(library.refresh(demo_ids))
         assert again.totals()["not_modified"] == len(demo_ids)
+
+
+def test_rule_change_reprocesses_stored_articles(tmp_path: Path, feed_server: FeedServer) -> None:
+    items = [
+        ("r1", "Oil rises", "<p>Brent rose 2% on supply worries.</p><p>PROMO: buy our app</p>")
+    ]
+    feed_server.add("/f.xml", rss(items))
+    with configure(tmp_path, feed_server.url("/f.xml")) as library:
+        asyncio.run(library.refresh())
+        (row,) = library.articles(ArticleQuery())
+        assert "PROMO" in library.article(row.id).processed.text
+        assert library.reprocess() == 0  # nothing is stale yet
+    path = tmp_path / "config" / "finreader.toml"
+    path.write_text(
+        path.read_text() + '\n[[rules]]\nname = "promo"\nmatch = "PROMO:"\naction = "block"\n'
+    )
+    from finreader.cli import main
+
+    assert main(["reprocess"]) == 0
+    with Library.open() as library:
+        article = library.article(row.id)
+        assert "PROMO" not in article.processed.text
+        assert "Brent rose 2%" in article.processed.text
+        assert [r.rule for r in article.processed.removed] == ["promo"]
+        assert library.count(ArticleQuery(search="PROMO")) == 0
+        assert library.reprocess() == 0
+        assert library.reprocess(everything=True) == 1

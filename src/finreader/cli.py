@@ -75,6 +75,13 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("--title", help="the article's title")
     clean.add_argument("files", nargs="+", help="files to clean; - for stdin")
 
+    rep = sub.add_parser(
+        "reprocess", help="clean and annotate stored articles again (after a rule change)"
+    )
+    rep.add_argument(
+        "--all", action="store_true", help="every article, not only those cleaned by older rules"
+    )
+
     bm = sub.add_parser("bookmarks", help="list, export and import bookmarks")
     bsub = bm.add_subparsers(dest="bookmarks_command", required=True)
     blist = bsub.add_parser("list")
@@ -128,6 +135,10 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _search(library, args)
         if command == "bookmarks":
             return _bookmarks(library, args)
+        if command == "reprocess":
+            done = library.reprocess(everything=args.all)
+            _out().print(Text(f"re-processed {done} articles"))
+            return 0
     raise UsageError(f"unknown command {command!r}")
 
 

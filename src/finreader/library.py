@@ -570,6 +570,35 @@ class Library:
             older_than=now - timedelta(days=s.retention_days), keep_per_feed=s.retention_per_feed
         )
 
+    # ---- re-processing ---------------------------------------------------------------------
+
+    def reprocess(self, *, everything: bool = False) -> int:
+        """Clean and annotate stored articles again from their raw content: those cleaned by
+        another rule set than the feed's current one (after an upgrade or a rule edit), or every
+        article. Returns how many. Bookmarks are snapshots and are not touched."""
+        from finreader.models import ParsedEntry
+        from finreader.pipeline import process_entry
+        from finreader.text import process as text_process
+
+        disabled = list(self.config.settings.disabled_rules)
+        by_url = {fc.url: fc for fc in self.config.feeds}
+        count = 0
+        for feed in self.store.feeds():
+            extra = by_url[feed.url].rules if feed.url in by_url else []
+            rules = text_process.compile_rules([*self.config.rules, *extra], disabled)
+            last_id = 0
+            while batch := self.store.stale_articles(
+                feed.id, None if everything else rules.version, after_id=last_id
+            ):
+                for article_id, title, raw, is_html, link in batch:
+                    last_id = article_id
+                    entry = ParsedEntry(
+                        title=title, link=link, content=raw, content_is_html=is_html
+                    )
+                    self.store.replace_processed(article_id, process_entry(entry, rules, link))
+                    count += 1
+        return count
+
     # ---- full text -------------------------------------------------------------------------
 
     async def fetch_full_text(self, article_id: int) -> Article:

@@ -508,6 +508,18 @@ class Store:
             summary_only=bool(row[16]),
         )
 
+    def stale_articles(
+        self, feed_id: int, rules_version: str | None, *, after_id: int = 0, limit: int = 500
+    ) -> list[tuple[int, str, str, bool, str | None]]:
+        """(id, title, raw, is_html, link) of a feed's articles cleaned by other rules than
+        rules_version (None: all of them), in id order from after_id."""
+        rows = self.conn.execute(
+            "SELECT id, title, raw, raw_is_html, link FROM articles WHERE feed_id = ? "
+            "AND (? IS NULL OR rules_version != ?) AND id > ? ORDER BY id LIMIT ?",
+            (feed_id, rules_version, rules_version, after_id, limit),
+        ).fetchall()
+        return [(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
+
     def raw(self, article_id: int) -> tuple[str, bool, str | None, int] | None:
         """The stored raw content (content, is_html, link, feed_id) for re-processing."""
         row = self.conn.execute(
