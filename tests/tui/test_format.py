@@ -190,3 +190,10 @@ def test_narrow_list_gives_the_title_room() -> None:
     older = make_row("x")
     older.published = NOW - timedelta(days=10)
     assert row_text(older, 40, NOW, styles=STYLES).plain.endswith(" 10d")
+
+
+def test_feed_label_cuts_cjk_names_to_the_pane() -> None:
+    feed = Feed(id=1, url="demo:markets-zh.xml", title="示例财经 · 市场快讯(演示)", unread=5)
+    label = feed_label(feed, width=26).plain
+    assert label == "     5 示例财经 · 市场快…"
+    assert cell_len(label) <= 26

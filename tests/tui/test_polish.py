@@ -16,6 +16,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from textual.geometry import Region
 from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
@@ -361,3 +362,20 @@ async def test_ticker_filter_says_what_it_matched(world: World, typed: str, show
         # escape clears the filter and what it matched.
         await pilot.press("escape")
         await wait_for(pilot, lambda: "ticker" not in main.status.plain, "the filter cleared")
+
+
+async def test_feed_labels_follow_the_pane_width(world: World) -> None:
+    async with world.app().run_test(size=(160, 48)) as pilot:
+        main = await ready(pilot)
+        feeds = main.feed_list
+        wire = next(f for f in feeds.feeds if f.title == "Example Markets Wire")
+
+        def label() -> str:
+            return str(feeds.get_option(f"feed:{wire.id}").prompt)
+
+        for size in [(160, 48), (110, 30), (160, 48)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            width = feeds.scrollable_content_region.width
+            await wait_for(pilot, lambda w=width: cell_len(label()) <= w, f"labels at {size}")
+            assert label().endswith("…") and "Example" in label()

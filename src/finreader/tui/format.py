@@ -129,13 +129,19 @@ def row_text(
     return text
 
 
+# A feed label's mark (2 cells) and unread count (4 cells and a space) before its name.
+LABEL_PREFIX = 7
+
+
 def failing(feed: Feed) -> bool:
     """The feed's last poll failed. The store keeps a successful poll's parser note in
     last_error too, with failures at 0: that feed works and is not marked as failing."""
     return bool(feed.last_error) and feed.failures > 0
 
 
-def feed_label(feed: Feed, styles: dict[str, Style] | None = None) -> Text:
+def feed_label(
+    feed: Feed, styles: dict[str, Style] | None = None, *, width: int | None = None
+) -> Text:
     """A feed-list line: error mark, unread count (right-aligned in 4 cells), then the name.
 
     The count goes before the name because the pane cuts long names with an ellipsis. `styles`
@@ -151,7 +157,11 @@ def feed_label(feed: Feed, styles: dict[str, Style] | None = None) -> Text:
     else:
         label.append("  ")
     label.append(f"{feed.unread:>4} " if feed.unread else "     ", styles.get("count", ""))
-    label.append(one_line(feed.title or feed.url)[:80])
+    name = one_line(feed.title or feed.url)[:80]
+    if width is not None and width > LABEL_PREFIX:
+        # Cut here rather than by the pane's text-overflow, which leaves "市场快 …" with CJK.
+        name = fit(name, width - LABEL_PREFIX).rstrip()
+    label.append(name)
     return label
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -50,6 +51,7 @@ class FeedList(OptionList):
         super().__init__(id=id)
         self.feeds: list[Feed] = []
         self._choices: dict[str, FeedChoice] = {}
+        self._label_width: int | None = None
 
     def set_feeds(self, feeds: list[Feed]) -> None:
         """Rebuild the entries, keeping the highlight on the same entry."""
@@ -64,6 +66,8 @@ class FeedList(OptionList):
             "count": get("feed-list--count"),
         }
         group_style = get("feed-list--group")
+        width = self.scrollable_content_region.width or None
+        self._label_width = width
         total_unread = sum(f.unread for f in feeds)
         all_label = Text("All articles", no_wrap=True, end="")
         unread_label = Text("Unread", no_wrap=True, end="")
@@ -89,12 +93,17 @@ class FeedList(OptionList):
             for feed in members:
                 feed_id = f"feed:{feed.id}"
                 self._choices[feed_id] = FeedChoice("feed", feed_id=feed.id)
-                options.append(Option(feed_label(feed, styles), id=feed_id))
+                options.append(Option(feed_label(feed, styles, width=width), id=feed_id))
         self.set_options(options)
         if current is not None and current in self._choices:
             self.highlighted = self.get_option_index(current)
         elif self.highlighted is None:
             self.highlighted = 0
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Labels are cut to the pane's width, so a new width rebuilds them (tens of options)."""
+        if self.feeds and self.scrollable_content_region.width != self._label_width:
+            self.set_feeds(self.feeds)
 
     def notify_style_update(self) -> None:
         """A theme change re-styles the labels (their styles are baked into the Text)."""
