@@ -379,3 +379,25 @@ async def test_feed_labels_follow_the_pane_width(world: World) -> None:
             width = feeds.scrollable_content_region.width
             await wait_for(pilot, lambda w=width: cell_len(label()) <= w, f"labels at {size}")
             assert label().endswith("…") and "Example" in label()
+
+
+async def test_bookmarks_screen_copies_and_opens_the_link(world: World, no_browser: None) -> None:
+    library = world.library
+    row = library.articles(ArticleQuery(), limit=1)[0]
+    assert row.link and library.toggle_bookmark(row.id)
+    app = world.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("B")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, BookmarksScreen), "bookmarks")
+        screen = pilot.app.screen
+        assert isinstance(screen, BookmarksScreen)
+        await wait_for(pilot, lambda: screen.table.row_count == 1, "the bookmark row")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: app.clipboard == row.link, "the copied link")
+        app.copy_to_clipboard("")
+        await pilot.press("o")  # no browser here: says so and copies
+        await wait_for(
+            pilot, lambda: any("No web browser" in m for m in _messages(app)), "the message"
+        )
+        assert app.clipboard == row.link

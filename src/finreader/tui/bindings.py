@@ -79,6 +79,8 @@ BOOKMARK_KEYS: tuple[KeySpec, ...] = (
     KeySpec("edit", "e,n", "Note/tags", "Edit the bookmark's note and tags", footer=True),
     KeySpec("delete", "d", "Delete", "Delete the bookmark (asks first)", footer=True),
     KeySpec("undo", "u", "Undo", "Restore the last deleted bookmark", footer=True),
+    KeySpec("open_link", "o", "Browser", "Open the bookmark's link in the browser"),
+    KeySpec("copy_link", "y", "Copy link", "Copy the bookmark's link (OSC 52)"),
     KeySpec("cursor_down", "j", "Down", "Move down (scroll the reader)"),
     KeySpec("cursor_up", "k", "Up", "Move up (scroll the reader)"),
     KeySpec("page_down", "space", "Page down", "Scroll the snapshot down a page"),

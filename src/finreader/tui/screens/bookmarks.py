@@ -32,6 +32,7 @@ from finreader.models import Bookmark
 from finreader.text.sanitize import for_terminal, one_line
 from finreader.tui.bindings import BOOKMARK_KEYS, display_keys, make_bindings
 from finreader.tui.format import fit, short_tickers
+from finreader.tui.links import OpensLinks
 from finreader.tui.screens.bookmark_note import (
     CSS_FILE,
     BookmarkNoteScreen,
@@ -261,7 +262,7 @@ class _View:
         return next((b for b in self.rows if b.id == bookmark_id), None)
 
 
-class BookmarksScreen(Screen[None]):
+class BookmarksScreen(OpensLinks, Screen[None]):
     """The bookmarks list with a filter line and a reader for the snapshot."""
 
     CSS_PATH = CSS_FILE
@@ -530,6 +531,15 @@ class BookmarksScreen(Screen[None]):
 
     def action_page_down(self) -> None:
         self.reader.scroll_page_down(animate=False)
+
+    # -- the link ------------------------------------------------------------------------------
+    def action_open_link(self) -> None:
+        bookmark = self._target()
+        self.open_link(bookmark.link if bookmark else None)
+
+    def action_copy_link(self) -> None:
+        bookmark = self._target()
+        self.copy_link(bookmark.link if bookmark else None)
 
     # -- note and tags -------------------------------------------------------------------------
     def action_edit(self) -> None:

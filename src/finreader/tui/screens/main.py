@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
-from textual.app import ComposeResult, SuspendNotSupported
+from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
@@ -24,7 +24,8 @@ from finreader.models import ArticleQuery, ArticleRow
 from finreader.text.sanitize import one_line
 from finreader.tui.bindings import MAIN_KEYS, make_bindings
 from finreader.tui.errors import ReportsWorkerErrors
-from finreader.tui.format import failing, safe_link
+from finreader.tui.format import failing
+from finreader.tui.links import OpensLinks
 from finreader.tui.messages import ArticleLoaded, FeedsLoaded
 from finreader.tui.screens.prompt import PromptScreen
 from finreader.tui.widgets.article_list import PAGE_SIZE, ArticleList
@@ -34,8 +35,6 @@ from finreader.tui.widgets.reader import Reader
 from finreader.tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
-    import webbrowser
-
     from finreader.library import Library
 
 # Below this many columns the three panes become one pane at a time (80x24 must stay usable).
@@ -70,7 +69,7 @@ class TickerResolved(Message):
         self.symbols = symbols
 
 
-class MainScreen(ReportsWorkerErrors, Screen[None]):
+class MainScreen(OpensLinks, ReportsWorkerErrors, Screen[None]):
     """The three-pane reader."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(make_bindings(MAIN_KEYS))
@@ -493,66 +492,11 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
     # -- actions: the article ----------------------------------------------------------------------
     def action_open_link(self) -> None:
         target = self._target()
-        link = safe_link(target[1]) if target else None
-        if link is None:
-            self.notify("No http(s) link to open.", severity="warning", timeout=3)
-            return
-        self._open_in_browser(link)
-
-    @work(thread=True, exclusive=True, group="browser", exit_on_error=False, description="browse")
-    def _open_in_browser(self, link: str) -> None:
-        """Thread: find a browser and hand it the link. Finding one may run `xdg-settings`, and
-        a GUI browser may take seconds to return, so none of it runs on the event loop."""
-        import webbrowser
-
-        try:
-            browser = webbrowser.get()
-        except webbrowser.Error:
-            self.app.call_from_thread(self._no_browser, link, "No web browser found")
-            return
-        if type(browser) is webbrowser.GenericBrowser:
-            # lynx, w3m, www-browser ...: they run in this terminal, so the app steps aside.
-            self.app.call_from_thread(self._open_in_terminal, browser, link)
-            return
-        try:
-            opened = browser.open(link)
-        except OSError as error:
-            self.app.call_from_thread(self._no_browser, link, f"The browser failed ({error})")
-            return
-        if opened:
-            self.app.call_from_thread(self._link_opened, link)
-        else:
-            self.app.call_from_thread(self._no_browser, link, "The browser did not start")
-
-    def _open_in_terminal(self, browser: webbrowser.BaseBrowser, link: str) -> None:
-        """Run a text-mode browser with the TUI suspended, as newsboat does."""
-        try:
-            with self.app.suspend():
-                browser.open(link)
-        except SuspendNotSupported:
-            self._no_browser(link, "A text-mode browser cannot run here")
-
-    def _link_opened(self, link: str) -> None:
-        self.notify(f"Opened in the browser: {link}", timeout=2, markup=False)
-
-    def _no_browser(self, link: str, why: str) -> None:
-        self.app.copy_to_clipboard(link)
-        self.notify(
-            f"{why}; the link was copied instead (set $BROWSER to choose a browser): {link}",
-            title="Open link",
-            severity="warning",
-            timeout=6,
-            markup=False,
-        )
+        self.open_link(target[1] if target else None)
 
     def action_copy_link(self) -> None:
         target = self._target()
-        link = safe_link(target[1]) if target else None
-        if link is None:
-            self.notify("No http(s) link to copy.", severity="warning", timeout=3)
-            return
-        self.app.copy_to_clipboard(link)
-        self.notify(f"Copied {link}", timeout=2, markup=False)
+        self.copy_link(target[1] if target else None)
 
     def action_toggle_bookmark(self) -> None:
         target = self._target()
