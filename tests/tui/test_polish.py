@@ -401,3 +401,24 @@ async def test_bookmarks_screen_copies_and_opens_the_link(world: World, no_brows
             pilot, lambda: any("No web browser" in m for m in _messages(app)), "the message"
         )
         assert app.clipboard == row.link
+
+
+async def test_delete_question_wraps_a_chinese_title_in_place(world: World) -> None:
+    library = world.library
+    row = next(r for r in library.articles(ArticleQuery(), limit=200) if SEED_TITLE in r.title)
+    assert library.toggle_bookmark(row.id)
+    async with world.app().run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("B")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, BookmarksScreen), "bookmarks")
+        screen = pilot.app.screen
+        assert isinstance(screen, BookmarksScreen)
+        await wait_for(pilot, lambda: screen.table.row_count == 1, "the bookmark row")
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), "the question")
+        await pilot.pause()
+        question = pilot.app.screen.query_one("#confirm-question", Static)
+        first = _painted_lines(question)[0]
+        # The title starts on the first line and fills it, rather than all moving to line two.
+        assert "Meta百亿" in first, first
+        assert cell_len(first) >= question.size.width - 2, first

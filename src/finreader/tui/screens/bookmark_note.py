@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static, TextArea
 
 from finreader.text.sanitize import for_terminal, one_line
+from finreader.tui.wrap import CJKWrapped
 
 # A note is free text, but a pasted megabyte would make every list repaint slow; 20,000
 # characters is about eight pages of prose.
@@ -140,7 +141,8 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
-            yield Static(self.question, id="confirm-question", markup=False)
+            # CJK-aware breaks: a Chinese title is not pushed whole onto the next line.
+            yield Static(CJKWrapped.from_text(self.question), id="confirm-question", markup=False)
             with Horizontal(id="confirm-buttons"):
                 yield Button("Yes (y)", variant="error", id="confirm-yes")
                 yield Button("No (n)", id="confirm-no")
