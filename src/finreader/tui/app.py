@@ -288,8 +288,8 @@ class FinReaderApp(ReportsWorkerErrors, App[None]):
             reasons = sorted({f.error.split(";")[0] for f in failures})
             reason = reasons[0] if len(reasons) == 1 else "hosts not reachable"
             self.notify(
-                f"{len(failures)} feeds could not be reached ({reason}). They are marked ! and "
-                "retried on the next refresh; stored articles stay readable.",
+                f"{len(failures)} feeds could not be reached ({reason}); marked ! in the feed "
+                "list, retried on the next refresh.",
                 title="Offline?",
                 severity="warning",
                 timeout=8,
