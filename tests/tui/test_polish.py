@@ -422,3 +422,25 @@ async def test_delete_question_wraps_a_chinese_title_in_place(world: World) -> N
         # The title starts on the first line and fills it, rather than all moving to line two.
         assert "Meta百亿" in first, first
         assert cell_len(first) >= question.size.width - 2, first
+
+
+async def test_v_explains_itself_without_an_article_or_removals(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await ready(pilot)
+        await pilot.press("v")
+        await pilot.pause()
+        assert not main.reader.show_removed
+        assert any("Open an article first" in m for m in _messages(app)), _messages(app)
+        # A generated market note has no boilerplate: v says so instead of "Showing 0".
+        main.article_list.cursor = index_of(main, lambda row: row.title.startswith("Market note"))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: main.reader.article is not None, "the note")
+        article = main.reader.article
+        assert article is not None and not article.processed.removed
+        await pilot.press("v")
+        await pilot.pause()
+        assert not main.reader.show_removed
+        messages = _messages(app)
+        assert any("removed nothing" in m for m in messages), messages
+        assert not any("Showing 0" in m for m in messages), messages

@@ -541,10 +541,21 @@ class MainScreen(OpensLinks, ReportsWorkerErrors, Screen[None]):
             self._show_pane("reader")
 
     def action_toggle_removed(self) -> None:
+        article = self.reader.article
+        if article is None:
+            self.notify(
+                "Open an article first: v shows what the cleaner removed from it.", timeout=3
+            )
+            return
+        removed = len(article.processed.removed)
+        if not removed and not self.reader.show_removed:
+            self.notify("The cleaner removed nothing from this article.", timeout=2)
+            return
         shown = self.reader.toggle_removed()
-        removed = len(self.reader.article.processed.removed) if self.reader.article else 0
         self.notify(
-            f"Showing {removed} removed passages." if shown else "Hiding removed passages.",
+            f"Showing {removed} removed passage{'s' if removed != 1 else ''}."
+            if shown
+            else "Hiding removed passages.",
             timeout=2,
         )
 
