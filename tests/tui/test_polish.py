@@ -444,3 +444,17 @@ async def test_v_explains_itself_without_an_article_or_removals(world: World) ->
         messages = _messages(app)
         assert any("removed nothing" in m for m in messages), messages
         assert not any("Showing 0" in m for m in messages), messages
+
+
+async def test_list_jumps_can_be_remapped(world: World) -> None:
+    world.library.config.settings.keys = {"last": "L"}
+    async with world.app().run_test(size=(160, 48)) as pilot:
+        main = await ready(pilot)
+        articles = main.article_list
+        await pilot.press("G")  # the default key no longer jumps
+        await pilot.pause()
+        assert articles.cursor == 0
+        await pilot.press("L")
+        await wait_for(pilot, lambda: articles.cursor == articles.count - 1, "the last row")
+        await pilot.press("g")
+        await wait_for(pilot, lambda: articles.cursor == 0, "the first row")
