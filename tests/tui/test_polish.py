@@ -447,9 +447,13 @@ async def test_v_explains_itself_without_an_article_or_removals(world: World) ->
 
 
 async def test_list_jumps_can_be_remapped(world: World) -> None:
-    world.library.config.settings.keys = {"last": "L"}
-    async with world.app().run_test(size=(160, 48)) as pilot:
+    world.library.config.settings.keys = {"last": "L", "refresh-all": "ctrl+r"}
+    app = world.app()
+    async with app.run_test(size=(160, 48)) as pilot:
         main = await ready(pilot)
+        # A typo in [keys] is named once, not silently ignored.
+        warned = [m for m in _messages(app) if "no command named" in m]
+        assert len(warned) == 1 and "refresh-all" in warned[0], _messages(app)
         articles = main.article_list
         await pilot.press("G")  # the default key no longer jumps
         await pilot.pause()

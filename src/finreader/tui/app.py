@@ -27,7 +27,13 @@ from textual.timer import Timer
 
 from finreader.models import FeedResult, PollSummary
 from finreader.text.sanitize import one_line
-from finreader.tui.bindings import APP_KEYS, MAIN_KEYS, keymap_from_settings, make_bindings
+from finreader.tui.bindings import (
+    APP_KEYS,
+    MAIN_KEYS,
+    keymap_from_settings,
+    make_bindings,
+    unknown_actions,
+)
 from finreader.tui.errors import ReportsWorkerErrors
 from finreader.tui.messages import ArticlesArrived, FeedPolled, RefreshFinished, RefreshStarted
 from finreader.tui.screens.help import HelpScreen
@@ -112,6 +118,16 @@ class FinReaderApp(ReportsWorkerErrors, App[None]):
     # -- lifecycle -----------------------------------------------------------------------------------
     def on_mount(self) -> None:
         self.set_keymap(self.keymap)
+        unknown = unknown_actions(self.library.config.settings.keys)
+        if unknown:
+            self.notify(
+                f"[keys] in {self.library.config.path}: no command named "
+                f"{', '.join(unknown[:5])}. Press ? for the names.",
+                title="Config",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
         self.push_screen(
             MainScreen(
                 self.library,

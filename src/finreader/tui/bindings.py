@@ -109,6 +109,12 @@ def make_bindings(specs: Iterable[KeySpec]) -> list[Binding]:
     ]
 
 
+def unknown_actions(keys: Mapping[str, str] | None) -> list[str]:
+    """Names in the user's [keys] that are no command (a typo such as 'refresh-all')."""
+    known = {spec.action for spec in ALL_KEYS + LIST_KEYS + BOOKMARK_KEYS}
+    return sorted(action for action in (keys or {}) if action not in known)
+
+
 def keymap_from_settings(keys: Mapping[str, str] | None) -> dict[str, str]:
     """The user's overrides limited to known actions (unknown names are ignored, not fatal)."""
     known = {spec.action for spec in ALL_KEYS + LIST_KEYS + BOOKMARK_KEYS}
