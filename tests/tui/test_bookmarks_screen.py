@@ -150,7 +150,7 @@ def test_columns_drop_feed_then_tags_when_narrow() -> None:
     assert keys(140) == ["title", "saved", "tickers", "tags", "feed"]
     assert keys(80) == ["title", "saved", "tickers"]
     assert keys(40) == ["title"]
-    assert plan_columns(140)[0][2] == 140 - 2 - 2 - (16 + 16 + 14 + 16 + 4 * 2)
+    assert plan_columns(140)[0][2] == 140 - 2 - 2 - (16 + 18 + 14 + 16 + 4 * 2)
 
 
 # ---- the real app: b, then B -----------------------------------------------------------------

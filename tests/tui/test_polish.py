@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
+from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
@@ -462,3 +463,18 @@ async def test_list_jumps_can_be_remapped(world: World) -> None:
         await wait_for(pilot, lambda: articles.cursor == articles.count - 1, "the last row")
         await pilot.press("g")
         await wait_for(pilot, lambda: articles.cursor == 0, "the first row")
+
+
+async def test_bookmark_list_shows_two_tickers_like_the_article_list(world: World) -> None:
+    library = world.library
+    row = next(r for r in library.articles(ArticleQuery(), limit=200) if SEED_TITLE in r.title)
+    assert library.toggle_bookmark(row.id)
+    async with world.app().run_test(size=(140, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("B")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, BookmarksScreen), "bookmarks")
+        screen = pilot.app.screen
+        assert isinstance(screen, BookmarksScreen)
+        await wait_for(pilot, lambda: screen.table.row_count == 1, "the bookmark row")
+        cell = screen.table.get_cell_at(Coordinate(0, 2)).plain.strip()
+        assert cell == "AMZN.US GOOG.US +4", cell

@@ -54,10 +54,11 @@ NARROW_BELOW = 100
 TITLE_MIN = 30
 OPTIONAL_COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("saved", "Saved", 16),  # "2026-11-29 09:30"
-    ("tickers", "Tickers", 16),
+    ("tickers", "Tickers", 18),  # "AMZN.US GOOG.US +4": two symbols, as in the article list
     ("tags", "Tags", 14),
     ("feed", "Feed", 16),
 )
+TICKERS_WIDTH = next(width for key, _l, width in OPTIONAL_COLUMNS if key == "tickers")
 # Each DataTable column pads one cell on each side; the vertical scrollbar takes 2 more.
 CELL_PADDING = 2
 SCROLLBAR = 2
@@ -427,7 +428,7 @@ class BookmarksScreen(OpensLinks, Screen[None]):
         return {
             "title": (title, "bold" if bookmark.note else ""),
             "saved": (saved_time(bookmark), "dim"),
-            "tickers": (short_tickers(bookmark.tickers, 16), "cyan"),
+            "tickers": (short_tickers(bookmark.tickers, TICKERS_WIDTH), "cyan"),
             "tags": (" ".join("#" + one_line(t) for t in bookmark.tags), "magenta"),
             "feed": (one_line(bookmark.feed_title or ""), "dim"),
         }
