@@ -478,3 +478,12 @@ async def test_bookmark_list_shows_two_tickers_like_the_article_list(world: Worl
         await wait_for(pilot, lambda: screen.table.row_count == 1, "the bookmark row")
         cell = screen.table.get_cell_at(Coordinate(0, 2)).plain.strip()
         assert cell == "AMZN.US GOOG.US +4", cell
+
+
+async def test_pane_keys_explain_themselves_when_narrow(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        assert any("One pane at a time" in m for m in _messages(app)), _messages(app)

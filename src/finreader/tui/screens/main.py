@@ -361,6 +361,11 @@ class MainScreen(OpensLinks, ReportsWorkerErrors, Screen[None]):
         """Feeds and list have cell widths; the reader takes the rest (so growing the reader
         shrinks the list)."""
         if self.narrow:
+            self.notify(
+                f"One pane at a time below {NARROW_BELOW} columns: < and > resize the panes "
+                "when all three show.",
+                timeout=3,
+            )
             return
         pane = self._focused_pane()
         widget: Widget = self.article_list if pane == "reader" else self._pane_widget(pane)
