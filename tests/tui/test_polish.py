@@ -487,3 +487,23 @@ async def test_pane_keys_explain_themselves_when_narrow(world: World) -> None:
         await pilot.press("greater_than_sign")
         await pilot.pause()
         assert any("One pane at a time" in m for m in _messages(app)), _messages(app)
+
+
+async def test_one_feed_list_drops_the_feed_column(world: World) -> None:
+    async with world.app().run_test(size=(160, 48)) as pilot:
+        main = await ready(pilot)
+        articles = main.article_list
+
+        def first_line() -> str:
+            return "".join(segment.text for segment in articles.render_line(0))
+
+        assert "Market Notes" in first_line()  # the All view names each row's feed
+        notes = next(f for f in main.feed_list.feeds if f.title == "Market Notes")
+        main.feed_list.focus()
+        main.feed_list.highlighted = main.feed_list.get_option_index(f"feed:{notes.id}")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: articles.count == NOTES, "the feed's articles")
+        await pilot.pause()
+        # One feed: the column would only repeat its name; the title gets the room.
+        assert "Market Notes" not in first_line(), first_line()
+        assert "Market note 00: MSFT moves" in first_line()

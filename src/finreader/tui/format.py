@@ -95,10 +95,12 @@ def row_text(
     now: datetime,
     *,
     styles: dict[str, Style],
+    feed_column: bool = True,
 ) -> Text:
     """One article-list line of exactly `width` cells: mark, title, tickers, feed, age.
 
-    Narrow widths drop the feed column first (below 60 cells), then tickers (below 40).
+    Narrow widths drop the feed column first (below 60 cells), then tickers (below 40). A list
+    of one feed's articles passes feed_column=False: the column would repeat the pane's title.
     """
     text = Text(no_wrap=True, end="")
     # Unread rows get a dot, bookmarked ones a star (the star wins; its colour still says unread).
@@ -108,7 +110,7 @@ def row_text(
     feed = one_line(row.feed_title[:TITLE_CAP])
     tickers_width = TICKERS_MAX if width >= 70 else TICKERS_NARROW
     tickers = short_tickers(row.tickers, tickers_width) if row.tickers else ""
-    show_feed = width >= 60
+    show_feed = feed_column and width >= 60
     # A fixed-width tickers column keeps titles, feeds and ages aligned row to row.
     show_tickers = width >= 40
     rest = width - MARK_WIDTH - AGE_WIDTH

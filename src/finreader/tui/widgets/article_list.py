@@ -250,7 +250,8 @@ class ArticleList(ReportsWorkerErrors, ScrollView, can_focus=True, inherit_bindi
             if index < self.count or not self.loaded:
                 return self._message_strip("…" if self.loaded or y else "Loading…", width)
             return Strip.blank(width, self.rich_style)
-        text = row_text(row, width, self.clock(), styles=self._styles())
+        one_feed = self.query_ is not None and self.query_.feed_id is not None
+        text = row_text(row, width, self.clock(), styles=self._styles(), feed_column=not one_feed)
         if selected:
             text.stylize(self.get_component_rich_style("article-list--cursor"))
             if not focused:
