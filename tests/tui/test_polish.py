@@ -507,3 +507,20 @@ async def test_one_feed_list_drops_the_feed_column(world: World) -> None:
         # One feed: the column would only repeat its name; the title gets the room.
         assert "Market Notes" not in first_line(), first_line()
         assert "Market note 00: MSFT moves" in first_line()
+
+
+async def test_palette_on_the_bookmarks_screen_lists_its_commands(world: World) -> None:
+    app = world.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("B")
+        await wait_for(pilot, lambda: isinstance(app.screen, BookmarksScreen), "bookmarks")
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        for title in ("Filter", "Note/tags", "Delete", "Undo", "Browser", "Copy link"):
+            assert title in titles, titles
+        assert "Down" not in titles
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Filter")
+        await command.callback()  # type: ignore[misc]
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, BookmarksScreen) and screen.focused is screen.filter_input

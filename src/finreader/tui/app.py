@@ -29,6 +29,7 @@ from finreader.models import FeedResult, PollSummary
 from finreader.text.sanitize import one_line
 from finreader.tui.bindings import (
     APP_KEYS,
+    BOOKMARK_KEYS,
     MAIN_KEYS,
     keymap_from_settings,
     make_bindings,
@@ -44,6 +45,8 @@ from finreader.tui.widgets.article_list import ArticleList
 if TYPE_CHECKING:
     from finreader.library import Library
 
+# Cursor and paging commands are keys, not palette entries.
+PALETTE_SKIPS = frozenset({"back", "cursor_down", "cursor_up", "page_down"})
 # While a refresh runs, new articles repaint the list at most this often (a 200-feed refresh
 # would otherwise reload the list 200 times).
 RELOAD_EVERY = 0.3
@@ -199,6 +202,13 @@ class FinReaderApp(ReportsWorkerErrors, App[None]):
                 yield SystemCommand(
                     spec.description, spec.help, partial(screen.run_action, spec.action)
                 )
+        elif screen.id == "bookmarks":
+            # The bookmarks screen's own commands; moving around stays on the keys.
+            for spec in BOOKMARK_KEYS:
+                if spec.action not in PALETTE_SKIPS:
+                    yield SystemCommand(
+                        spec.description, spec.help, partial(screen.run_action, spec.action)
+                    )
 
     # -- refresh ----------------------------------------------------------------------------------------
     def _refresh_on_timer(self) -> None:
