@@ -143,7 +143,7 @@ async def test_refresh_shows_progress_and_a_second_R_waits(world: World) -> None
         await pilot.pause(0.3)
         assert seen.names.count("RefreshStarted") == 1
         assert world.server.hits("/notes.xml") == hits + 1
-        assert any("already running" in m for m in _messages(app))
+        assert any(re.search(r"already running \(\d/5 feeds done\)", m) for m in _messages(app))
         assert "Refreshed 5 feeds" in main.status.plain
         # With seconds: a second refresh within the same minute visibly ends too.
         assert re.search(r"Refreshed 5 feeds at \d\d:\d\d:\d\d", main.status.plain)

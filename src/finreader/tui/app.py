@@ -110,6 +110,8 @@ class FinReaderApp(ReportsWorkerErrors, App[None]):
         self.errors_this_refresh = 0
         self.notified_this_refresh = 0
         self.failures_this_refresh: list[Failure] = []
+        self.refresh_done = 0
+        self.refresh_total = 0
         self.last_summary: PollSummary | None = None
         self._reload_timer: Timer | None = None
         self._auto_timer: Timer | None = None
@@ -218,7 +220,12 @@ class FinReaderApp(ReportsWorkerErrors, App[None]):
     def start_refresh(self, feed_ids: list[int] | None) -> None:
         """Poll `feed_ids` (None = every feed) unless a refresh is already running."""
         if self.refreshing:
-            self.notify("A refresh is already running.", timeout=2)
+            where = (
+                f" ({self.refresh_done}/{self.refresh_total} feeds done)"
+                if self.refresh_total
+                else ""
+            )
+            self.notify(f"A refresh is already running{where}.", timeout=2)
             return
         self.refreshing = True
         self._refresh(feed_ids)
@@ -244,11 +251,13 @@ class FinReaderApp(ReportsWorkerErrors, App[None]):
         self.errors_this_refresh = 0
         self.notified_this_refresh = 0
         self.failures_this_refresh = []
+        self.refresh_done, self.refresh_total = 0, message.total
         self._progress(f"Refreshing 0/{message.total} feeds…" if message.total else "Refreshing…")
 
     def on_feed_polled(self, message: FeedPolled) -> None:
         result = message.result
         self.new_this_refresh += result.new
+        self.refresh_done, self.refresh_total = message.done, message.total
         if result.status == "error":
             self.errors_this_refresh += 1
             name = one_line(result.title or result.url)[:80]
