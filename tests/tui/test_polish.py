@@ -23,7 +23,7 @@ from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
 
 from finreader.models import ArticleQuery
-from finreader.tui.bindings import BOOKMARK_KEYS, LIST_KEYS
+from finreader.tui.bindings import ALL_KEYS, BOOKMARK_KEYS, LIST_KEYS
 from finreader.tui.screens.bookmark_note import ConfirmScreen
 from finreader.tui.screens.bookmarks import BookmarksScreen
 from finreader.tui.screens.help import HelpScreen
@@ -524,3 +524,21 @@ async def test_palette_on_the_bookmarks_screen_lists_its_commands(world: World) 
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, BookmarksScreen) and screen.focused is screen.filter_input
+
+
+async def test_help_at_80_columns_drops_the_command_column(world: World) -> None:
+    async with world.app().run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, HelpScreen)
+        table = screen.query_one("#help-table", Static)
+        rows = len(ALL_KEYS + LIST_KEYS)
+        # Header plus rows; long descriptions take a second line (it was 3 or 4 each, 67 lines in all).
+        assert table.size.height <= rows * 3 // 2 + 1, table.size.height
+        assert [c.header for c in table.content.columns] == [  # type: ignore[union-attr]
+            "Keys",
+            "What it does",
+            "Config name",
+        ]

@@ -31,22 +31,29 @@ from finreader.tui.bindings import (
 KEYS_WIDTH = 16
 COMMAND_WIDTH = 12
 NAME_WIDTH = 16
+# Below this many columns the help drops its "Command" column (as the main screen goes one pane).
+NARROW_BELOW = 100
 
 
-def help_table(keymap: Mapping[str, str], specs: Iterable[KeySpec]) -> Table:
-    """One section's keys. Fixed widths for the short columns keep the sections aligned."""
+def help_table(
+    keymap: Mapping[str, str], specs: Iterable[KeySpec], *, narrow: bool = False
+) -> Table:
+    """One section's keys. Fixed widths for the short columns keep the sections aligned.
+
+    Narrow terminals drop the short "Command" column: at 80 columns it left the description
+    18 cells, three lines per key."""
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False, expand=True)
     table.add_column("Keys", no_wrap=True, width=KEYS_WIDTH)
-    table.add_column("Command", no_wrap=True, width=COMMAND_WIDTH)
+    if not narrow:
+        table.add_column("Command", no_wrap=True, width=COMMAND_WIDTH)
     table.add_column("What it does", ratio=1)
     table.add_column("Config name", style="dim", no_wrap=True, width=NAME_WIDTH)
     for spec, keys in effective_keys(keymap, specs):
-        table.add_row(
-            Text(display_keys(keys), style="bold"),
-            Text(spec.description),
-            Text(spec.help),
-            Text(spec.action),
-        )
+        cells = [Text(display_keys(keys), style="bold")]
+        if not narrow:
+            cells.append(Text(spec.description))
+        cells += [Text(spec.help), Text(spec.action)]
+        table.add_row(*cells)
     return table
 
 
@@ -62,16 +69,21 @@ class HelpScreen(ModalScreen[None]):
         self.keymap = dict(keymap)
 
     def compose(self) -> ComposeResult:
+        narrow = self.app.size.width < NARROW_BELOW
         with VerticalScroll(id="help"):
             yield Static(Text("finreader keys", style="bold"), id="help-title", markup=False)
             yield Static(
-                help_table(self.keymap, ALL_KEYS + LIST_KEYS), id="help-table", markup=False
+                help_table(self.keymap, ALL_KEYS + LIST_KEYS, narrow=narrow),
+                id="help-table",
+                markup=False,
             )
             yield Static(
                 Text("Bookmarks screen (B)", style="bold"), classes="help-section", markup=False
             )
             yield Static(
-                help_table(self.keymap, BOOKMARK_KEYS), id="help-bookmarks-table", markup=False
+                help_table(self.keymap, BOOKMARK_KEYS, narrow=narrow),
+                id="help-bookmarks-table",
+                markup=False,
             )
             yield Static(
                 Text(
