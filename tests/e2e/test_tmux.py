@@ -32,7 +32,10 @@ class Tmux:
         self.socket = socket
 
     def run(self, *args: str) -> str:
-        env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+        # Without COLUMNS/LINES: pytest-xdist workers set them, and through the tmux server's
+        # environment they would pin the app at 80x24 inside the bigger pane.
+        env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+        env.update({"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"})
         done = subprocess.run(
             ["tmux", "-L", self.socket, *args],
             check=True,

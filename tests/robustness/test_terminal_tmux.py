@@ -48,7 +48,7 @@ class Tmux:
             capture_output=True,
             text=True,
             timeout=10,
-            env={**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"},
+            env=TMUX_ENV,
         )
         return done.stdout
 
@@ -70,6 +70,15 @@ class Tmux:
         return out.strip() == "0"
 
 
+# COLUMNS/LINES (set by pytest-xdist workers) would reach the app through the tmux server's
+# environment and pin Textual at 80x24 inside a 160x48 pane.
+TMUX_ENV = {
+    **{k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")},
+    "LANG": "C.UTF-8",
+    "LC_ALL": "C.UTF-8",
+}
+
+
 @pytest.fixture
 def tmux(tmp_path: Path) -> Iterator[Tmux]:
     if not FINREADER.exists():
@@ -77,7 +86,12 @@ def tmux(tmp_path: Path) -> Iterator[Tmux]:
     config = tmp_path / "tmux.conf"
     # Clipboard writes from applications go to tmux's paste buffers; remain-on-exit keeps a
     # crashed app's pane so the test can tell "crashed" from "never started".
-    config.write_text("set -s set-clipboard on\nset -g remain-on-exit on\n", encoding="utf-8")
+    # default-size: a detached session otherwise falls back to 80x24 on some runs, and at
+    # 80 columns the reader hides the list this test reads.
+    config.write_text(
+        "set -s set-clipboard on\nset -g remain-on-exit on\nset -g default-size 160x48\n",
+        encoding="utf-8",
+    )
     server = Tmux(f"finreader-hostile-{os.getpid()}-{time.monotonic_ns()}", config)
     try:
         yield server
