@@ -320,7 +320,11 @@ def _feeds(library: Library, args: argparse.Namespace) -> int:
     for column in ("id", "title", "group", "unread", "total", "status", "url"):
         table.add_column(column, overflow="fold")
     for f in feeds:
-        status = Text("error: " + one_line(f.last_error), style="red") if f.last_error else Text("")
+        status = Text("")
+        if f.last_error:
+            # A feed that polled fine keeps its parser's note there (failures == 0).
+            kind, style = ("error", "red") if f.failures else ("note", "yellow")
+            status = Text(f"{kind}: {one_line(f.last_error)}", style=style)
         if not f.enabled:
             status = Text("disabled", style="yellow") + status
         table.add_row(
