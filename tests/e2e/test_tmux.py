@@ -12,10 +12,12 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.helpers.tmux import Tmux
 
 pytestmark = pytest.mark.e2e
 
@@ -25,51 +27,13 @@ FINREADER = Path(sys.executable).with_name("finreader")
 WAIT_SECONDS = 20.0
 
 
-class Tmux:
-    """A tmux server on its own socket running one session."""
-
-    def __init__(self, socket: str) -> None:
-        self.socket = socket
-
-    def run(self, *args: str) -> str:
-        # Without COLUMNS/LINES: pytest-xdist workers set them, and through the tmux server's
-        # environment they would pin the app at 80x24 inside the bigger pane.
-        env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-        env.update({"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"})
-        done = subprocess.run(
-            ["tmux", "-L", self.socket, *args],
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            env=env,
-        )
-        return done.stdout
-
-    def capture(self) -> str:
-        return self.run("capture-pane", "-p", "-J", "-t", "finreader")
-
-    def keys(self, *keys: str, literal: bool = False) -> None:
-        self.run("send-keys", "-t", "finreader", *(["-l"] if literal else []), *keys)
-
-    def wait(self, condition: Callable[[str], bool], what: str) -> str:
-        deadline = time.monotonic() + WAIT_SECONDS
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.capture()
-            if condition(screen):
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"timed out waiting for {what}; screen was:\n{screen}")
-
-
 @pytest.fixture
 def tmux(tmp_path: Path) -> Iterator[Tmux]:
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed")
     if not FINREADER.exists():
         pytest.skip(f"the finreader console script is missing at {FINREADER}")
-    server = Tmux(f"finreader-e2e-{os.getpid()}-{time.monotonic_ns()}")
+    server = Tmux(f"finreader-e2e-{os.getpid()}-{time.monotonic_ns()}", wait_seconds=WAIT_SECONDS)
     env = {
         "FINREADER_CONFIG_DIR": str(tmp_path / "config"),
         "FINREADER_DATA_DIR": str(tmp_path / "data"),
@@ -99,9 +63,7 @@ def tmux(tmp_path: Path) -> Iterator[Tmux]:
     try:
         yield server
     finally:
-        subprocess.run(
-            ["tmux", "-L", server.socket, "kill-server"], capture_output=True, timeout=10
-        )
+        server.kill()
 
 
 def test_first_run_shows_the_seed_and_its_clean_body(tmux: Tmux) -> None:

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.helpers.feedserver import FeedServer
+from tests.helpers.tmux import Tmux
 from tests.robustness.helpers import FEED_SEQUENCES, HOSTILE, UNSAFE, unsafe_chars, write_config
 
 pytestmark = [
@@ -36,49 +36,6 @@ ARTICLES = 60
 CHECK_EVERY = 6
 
 
-class Tmux:
-    def __init__(self, socket: str, config: Path) -> None:
-        self.socket = socket
-        self.config = config
-
-    def run(self, *args: str, check: bool = True) -> str:
-        done = subprocess.run(
-            ["tmux", "-L", self.socket, "-f", str(self.config), *args],
-            check=check,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            env=TMUX_ENV,
-        )
-        return done.stdout
-
-    def capture(self, *, escapes: bool = False) -> str:
-        return self.run("capture-pane", "-p", "-J", *(["-e"] if escapes else []), "-t", "fr")
-
-    def wait(self, condition: Callable[[str], bool], what: str) -> str:
-        deadline = time.monotonic() + WAIT_SECONDS
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.capture()
-            if condition(screen):
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"timed out waiting for {what}; screen was:\n{screen}")
-
-    def alive(self) -> bool:
-        out = self.run("list-panes", "-t", "fr", "-F", "#{pane_dead}", check=False)
-        return out.strip() == "0"
-
-
-# COLUMNS/LINES (set by pytest-xdist workers) would reach the app through the tmux server's
-# environment and pin Textual at 80x24 inside a 160x48 pane.
-TMUX_ENV = {
-    **{k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")},
-    "LANG": "C.UTF-8",
-    "LC_ALL": "C.UTF-8",
-}
-
-
 @pytest.fixture
 def tmux(tmp_path: Path) -> Iterator[Tmux]:
     if not FINREADER.exists():
@@ -92,13 +49,16 @@ def tmux(tmp_path: Path) -> Iterator[Tmux]:
         "set -s set-clipboard on\nset -g remain-on-exit on\nset -g default-size 160x48\n",
         encoding="utf-8",
     )
-    server = Tmux(f"finreader-hostile-{os.getpid()}-{time.monotonic_ns()}", config)
+    server = Tmux(
+        f"finreader-hostile-{os.getpid()}-{time.monotonic_ns()}",
+        session="fr",
+        config=config,
+        wait_seconds=WAIT_SECONDS,
+    )
     try:
         yield server
     finally:
-        subprocess.run(
-            ["tmux", "-L", server.socket, "kill-server"], capture_output=True, timeout=10
-        )
+        server.kill()
 
 
 def check_terminal(tmux: Tmux, title: str, where: str) -> None:
