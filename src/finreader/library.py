@@ -40,7 +40,7 @@ from finreader.store.queries import Store
 
 if TYPE_CHECKING:  # imported where used: they cost ~0.25 s of the TUI's start-up
     from finreader.fetch.client import FetchPolicy, FetchResponse
-    from finreader.pipeline import PreparedFeed
+    from finreader.pipeline import FrozenRules, PreparedFeed
 
 __all__ = ["ArticleQuery", "Library"]
 
@@ -311,29 +311,40 @@ class Library:
             per_host=s.per_host,
         )
 
+    @staticmethod
+    def _worker_count() -> int:
+        """FINREADER_WORKERS, else one per core up to 2 (the parent process is busy too)."""
+        return int(os.environ.get("FINREADER_WORKERS", "0") or 0) or min(2, os.cpu_count() or 1)
+
+    @staticmethod
+    def _worker_context() -> multiprocessing.context.BaseContext:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["finreader.pipeline"])
+        return context
+
     def start_workers(self) -> None:
         """Start the worker-process server now, while the standard streams are still the real
         ones: once Textual has taken over the terminal, starting it fails ("bad value(s) in
         fds_to_keep")."""
-        if int(os.environ.get("FINREADER_WORKERS", "0") or 0) == 1:
+        if self._worker_count() <= 1:
             return
         try:
             from multiprocessing import forkserver
 
-            multiprocessing.get_context("forkserver").set_forkserver_preload(["finreader.pipeline"])
+            self._worker_context()
             forkserver.ensure_running()
         except (OSError, ValueError) as exc:
             self._pool_broken = f"{type(exc).__name__}: {exc}"
 
     def _executor_for(self, feed_count: int) -> Executor | None:
-        workers = int(os.environ.get("FINREADER_WORKERS", "0") or 0) or min(2, os.cpu_count() or 1)
+        workers = self._worker_count()
         if feed_count < POOL_THRESHOLD or workers <= 1 or self._pool_broken:
             return None  # the default thread executor
         if self._executor is None:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["finreader.pipeline"])
             try:
-                self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+                self._executor = ProcessPoolExecutor(
+                    max_workers=workers, mp_context=self._worker_context()
+                )
             except (OSError, ValueError) as exc:
                 # Building the pool's queues starts the resource tracker, which fails once a
                 # host (Textual) replaced stderr with a fileno() of -1; parse in threads instead.
@@ -469,7 +480,7 @@ class Library:
         now: datetime,
         loop: asyncio.AbstractEventLoop,
         executor: Executor | None,
-        rules: tuple[tuple[tuple[str, str], ...], ...],
+        rules: FrozenRules,
         disabled: tuple[str, ...],
     ) -> FeedResult:
         from finreader.fetch.poller import backoff_delay

@@ -30,19 +30,24 @@ class PreparedFeed:
     error: str | None = None
 
 
+# User rules in a hashable form (TOML values are str, int or bool), so compiled rule sets can be
+# cached per worker process.
+FrozenRules = tuple[tuple[tuple[str, object], ...], ...]
+
+
 @lru_cache(maxsize=64)
-def _rules(
-    rules_key: str, user_rules: tuple[tuple[tuple[str, str], ...], ...], disabled: tuple[str, ...]
-) -> object:
+def _rules(user_rules: FrozenRules, disabled: tuple[str, ...]) -> text_process.RuleSet:
     return text_process.compile_rules([dict(r) for r in user_rules], list(disabled))
 
 
-def freeze_rules(rules: Sequence[Mapping[str, object]]) -> tuple[tuple[tuple[str, str], ...], ...]:
+def freeze_rules(rules: Sequence[Mapping[str, object]]) -> FrozenRules:
     """A hashable form of user rules, so compiled rule sets are cached per worker."""
-    return tuple(tuple(sorted((str(k), str(v)) for k, v in rule.items())) for rule in rules)
+    return tuple(tuple(sorted(rule.items())) for rule in rules)
 
 
-def process_entry(entry: ParsedEntry, rules: object, base_url: str | None) -> ProcessedArticle:
+def process_entry(
+    entry: ParsedEntry, rules: text_process.RuleSet | None, base_url: str | None
+) -> ProcessedArticle:
     """Process one item; a failure in the text pipeline keeps the item, uncleaned, with a reason."""
     # Parsers label any description as HTML; a body with no tag at all is plain text, whose
     # blank lines (not tags) carry the paragraph structure (the seed article is such a body).
@@ -53,7 +58,7 @@ def process_entry(entry: ParsedEntry, rules: object, base_url: str | None) -> Pr
             is_html=is_html,
             title=entry.title,
             base_url=entry.link or base_url,
-            rules=rules,  # type: ignore[arg-type]
+            rules=rules,
         )
     except Exception as exc:  # one bad item must not end a poll
         return ProcessedArticle(
@@ -67,7 +72,7 @@ def prepare(
     body: bytes,
     url: str,
     headers: Mapping[str, str],
-    user_rules: tuple[tuple[tuple[str, str], ...], ...] = (),
+    user_rules: FrozenRules = (),
     disabled: tuple[str, ...] = (),
 ) -> PreparedFeed:
     """Parse body and process every entry. Never raises: errors come back in .error."""
@@ -78,7 +83,7 @@ def prepare(
     except Exception as exc:
         return PreparedFeed(error=f"could not parse feed: {type(exc).__name__}: {exc}"[:300])
     try:
-        rules = _rules(text_process.RULES_VERSION, user_rules, disabled)
+        rules = _rules(user_rules, disabled)
     except Exception as exc:
         return PreparedFeed(error=f"bad cleaning rule: {exc}"[:300])
     rows = [item_row(entry, process_entry(entry, rules, url)) for entry in parsed.entries]

@@ -1,0 +1,21 @@
+"""The worker-side pipeline: user rules reach the cleaner with their values' types intact."""
+
+from __future__ import annotations
+
+from finreader.pipeline import freeze_rules, prepare
+
+FEED = (
+    b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
+    b"<item><title>Oil</title><guid>o1</guid><link>https://news.example/o1</link>"
+    b"<description><![CDATA[<p>Brent rose 2% on supply worries.</p><p>PROMO: get the app</p>]]>"
+    b"</description></item></channel></rss>"
+)
+
+
+def test_user_rule_with_integer_option_is_applied_in_workers() -> None:
+    rules = freeze_rules([{"name": "promo", "match": "PROMO:", "max_len": 80}])
+    prepared = prepare(FEED, "https://news.example/feed.xml", {}, rules, ())
+    assert prepared.error is None, prepared.error
+    (row,) = prepared.rows
+    assert "PROMO" not in row.text and "Brent rose 2%" in row.text
+    assert '"promo"' in row.removed
