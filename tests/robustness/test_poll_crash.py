@@ -32,6 +32,7 @@ import pytest
 from finreader.library import Library
 from finreader.models import ArticleQuery
 from tests.helpers.feedserver import FeedServer
+from tests.helpers.processes import stop_child
 from tests.robustness.helpers import good_feed, write_config
 
 KILLS = 20
@@ -170,14 +171,7 @@ async def test_sigkill_during_polls_keeps_db_and_bookmarks(
             polls += done.count("poll")
             mid_poll += done.count("feed") % FEEDS != 0
     finally:
-        child.stdin.close()
-        try:
-            child.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait(timeout=10)
-        if child.stdout is not None:
-            child.stdout.close()
+        stop_child(child)
     elapsed = time.monotonic() - started
     context = (
         f"seed {seed}, {kills} kills, {mid_poll} between two feeds' writes, "

@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from tests.helpers.processes import stop_child
 
 from finreader.library import Library
 from finreader.models import TICKER, ParsedEntry, ProcessedArticle, Span
@@ -145,14 +146,7 @@ def test_sigkill_never_loses_a_returned_bookmark(tmp_path: Path) -> None:
             active_kills += "done" not in complete
             printed.extend(int(x) for x in complete if x.isdigit())
     finally:
-        child.stdin.close()
-        try:
-            child.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait(timeout=10)
-        if child.stdout is not None:
-            child.stdout.close()
+        stop_child(child)
     elapsed = time.perf_counter() - started
 
     context = f"seed {seed}, {len(printed)} printed, {active_kills} mid-loop kills, {elapsed:.1f} s"
