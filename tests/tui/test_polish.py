@@ -14,6 +14,7 @@ import webbrowser
 from datetime import timedelta
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.cells import cell_len
@@ -43,6 +44,16 @@ from tests.tui.pilot_helpers import index_of, ready, record, wait_for
 
 def _messages(app: object) -> list[str]:
     return [str(n.message) for n in app._notifications]  # type: ignore[attr-defined]
+
+
+async def open_bookmarks(pilot: Any, *, rows: int) -> BookmarksScreen:
+    """Press B and wait until the bookmarks screen lists `rows` bookmarks."""
+    await pilot.press("B")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, BookmarksScreen), "bookmarks")
+    screen = pilot.app.screen
+    assert isinstance(screen, BookmarksScreen)
+    await wait_for(pilot, lambda: screen.table.row_count == rows, "the bookmark rows")
+    return screen
 
 
 async def test_help_lists_the_bookmarks_screen_and_list_keys(world: World) -> None:
@@ -76,11 +87,7 @@ async def test_bookmarks_screen_keys_can_be_remapped(world: World) -> None:
     library.config.settings.keys = {"delete": "x", "undo": "U"}
     async with world.app().run_test(size=(140, 40)) as pilot:
         await ready(pilot)
-        await pilot.press("B")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, BookmarksScreen), "bookmarks")
-        screen = pilot.app.screen
-        assert isinstance(screen, BookmarksScreen)
-        await wait_for(pilot, lambda: screen.table.row_count == 1, "the bookmark row")
+        screen = await open_bookmarks(pilot, rows=1)
         hint = screen.query_one("#bookmarks-hint", Static).content
         assert "x: delete" in str(hint) and "U: undo" in str(hint)
         await pilot.press("d")  # the default key no longer deletes
@@ -389,11 +396,7 @@ async def test_bookmarks_screen_copies_and_opens_the_link(world: World, no_brows
     app = world.app()
     async with app.run_test(size=(140, 40)) as pilot:
         await ready(pilot)
-        await pilot.press("B")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, BookmarksScreen), "bookmarks")
-        screen = pilot.app.screen
-        assert isinstance(screen, BookmarksScreen)
-        await wait_for(pilot, lambda: screen.table.row_count == 1, "the bookmark row")
+        await open_bookmarks(pilot, rows=1)
         await pilot.press("y")
         await wait_for(pilot, lambda: app.clipboard == row.link, "the copied link")
         app.copy_to_clipboard("")
@@ -410,11 +413,7 @@ async def test_delete_question_wraps_a_chinese_title_in_place(world: World) -> N
     assert library.toggle_bookmark(row.id)
     async with world.app().run_test(size=(100, 30)) as pilot:
         await ready(pilot)
-        await pilot.press("B")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, BookmarksScreen), "bookmarks")
-        screen = pilot.app.screen
-        assert isinstance(screen, BookmarksScreen)
-        await wait_for(pilot, lambda: screen.table.row_count == 1, "the bookmark row")
+        await open_bookmarks(pilot, rows=1)
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), "the question")
         await pilot.pause()
@@ -471,11 +470,7 @@ async def test_bookmark_list_shows_two_tickers_like_the_article_list(world: Worl
     assert library.toggle_bookmark(row.id)
     async with world.app().run_test(size=(140, 40)) as pilot:
         await ready(pilot)
-        await pilot.press("B")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, BookmarksScreen), "bookmarks")
-        screen = pilot.app.screen
-        assert isinstance(screen, BookmarksScreen)
-        await wait_for(pilot, lambda: screen.table.row_count == 1, "the bookmark row")
+        screen = await open_bookmarks(pilot, rows=1)
         cell = screen.table.get_cell_at(Coordinate(0, 2)).plain.strip()
         assert cell == "AMZN.US GOOG.US +4", cell
 
