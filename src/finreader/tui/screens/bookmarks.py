@@ -607,13 +607,9 @@ class BookmarksScreen(OpensLinks, Screen[None]):
 
     @work(thread=True, group="bookmarks-write", exit_on_error=False, description="undo delete")
     def _restore(self, bookmark: Bookmark) -> None:
-        """Thread: put the bookmark back under its old id. If that id or its article was taken
-        meanwhile (a new bookmark reuses the highest id; `b` may have re-bookmarked the article),
-        import it instead, which merges by link or adds it under a new id."""
-        try:
-            bookmark_id = self.library.restore_bookmark(bookmark)
-        except Exception:  # the store's constraint error; the TUI does not import sqlite3
-            bookmark_id, _created = self.library.import_bookmark(bookmark)
+        """Thread: put the bookmark back (the library keeps its id when free and merges it into
+        the article's bookmark if `b` re-bookmarked the article meanwhile)."""
+        bookmark_id = self.library.restore_bookmark(bookmark)
         self.post_message(BookmarkRestored(bookmark_id, bookmark.title))
 
     def on_bookmark_restored(self, message: BookmarkRestored) -> None:
