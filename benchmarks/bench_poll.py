@@ -10,8 +10,11 @@ with a fixed latency per request and ETag/Last-Modified on every feed, then runs
   -C and a cache file given with -c: first reload, second reload (newsboat 2.21 sends no
   validators on it, issue #2734, so the server answers 200) and third reload (all 304).
 
-Wall time and peak memory (RSS summed over the process and its children, sampled every 10 ms)
-are printed as a table.
+Wall time and peak memory, sampled every 10 ms over the process and its children, are printed
+as a table: the summed RSS (which counts a page shared by a forked worker and its parent once
+per process) and the summed PSS (each shared page split between the processes sharing it: what
+the processes cost the machine together). For one process such as newsboat the two differ only
+by the shared libraries.
 
     python benchmarks/bench_poll.py [--feeds 500] [--latency 0.05] [--hosts 50] [--repeat 1]
 """
@@ -50,35 +53,42 @@ class Run:
     poll: str
     seconds: float
     peak_mb: float
+    peak_pss_mb: float
     returncode: int
     requests: int
     conditional: int
     note: str = ""
 
 
-def _tree_rss(proc: psutil.Process) -> int:
-    total = 0
+def _tree_memory(proc: psutil.Process) -> tuple[int, int]:
+    """(RSS, PSS) summed over proc and its descendants, in bytes."""
+    rss = pss = 0
     try:
         procs = [proc, *proc.children(recursive=True)]
     except psutil.Error:
-        return 0
+        return 0, 0
     for p in procs:
         with contextlib.suppress(psutil.Error):
-            total += p.memory_info().rss
-    return total
+            info = p.memory_full_info()
+            rss += info.rss
+            pss += getattr(info, "pss", info.rss)
+    return rss, pss
 
 
-def measure(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int, str, str]:
-    """Run cmd; wall seconds, peak summed RSS in MB, return code, stdout, stderr."""
+def measure(
+    cmd: list[str], env: dict[str, str], cwd: Path
+) -> tuple[float, float, float, int, str, str]:
+    """Run cmd; wall seconds, peak summed RSS and PSS in MB, return code, stdout, stderr."""
     out_path = cwd / "stdout.txt"
     err_path = cwd / "stderr.txt"
     with out_path.open("wb") as out, err_path.open("wb") as err:
         started = time.perf_counter()
         popen = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=err)
         proc = psutil.Process(popen.pid)
-        peak = 0
+        peak = peak_pss = 0
         while popen.poll() is None:
-            peak = max(peak, _tree_rss(proc))
+            rss, pss = _tree_memory(proc)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             if time.perf_counter() - started > RUN_TIMEOUT:
                 popen.kill()
                 break
@@ -87,7 +97,8 @@ def measure(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, floa
         seconds = time.perf_counter() - started
     stdout = out_path.read_text("utf-8", errors="replace")
     stderr = err_path.read_text("utf-8", errors="replace")
-    return seconds, peak / 1024 / 1024, popen.returncode, stdout, stderr
+    mb = 1024 * 1024
+    return seconds, peak / mb, peak_pss / mb, popen.returncode, stdout, stderr
 
 
 class Servers:
@@ -161,7 +172,7 @@ def run_finreader(urls: list[str], work: Path, servers: Servers) -> list[Run]:
     runs: list[Run] = []
     for label in ("first", "second (304)"):
         servers.reset()
-        seconds, peak, code, stdout, stderr = measure(
+        seconds, peak, pss, code, stdout, stderr = measure(
             [*_finreader_cmd(), "poll", "--json"], env, work
         )
         total, conditional = servers.counts()
@@ -174,7 +185,7 @@ def run_finreader(urls: list[str], work: Path, servers: Servers) -> list[Run]:
             )
         except (ValueError, IndexError):
             note = "no JSON: " + (stderr.strip().splitlines() or ["?"])[-1][:80]
-        runs.append(Run("finreader", label, seconds, peak, code, total, conditional, note))
+        runs.append(Run("finreader", label, seconds, peak, pss, code, total, conditional, note))
     return runs
 
 
@@ -201,10 +212,10 @@ def run_newsboat(urls: list[str], work: Path, servers: Servers) -> list[Run]:
     # conditional, all-304 reload is the third. Both are shown.
     for label in ("first", "reload 2 (200)", "second (304)"):
         servers.reset()
-        seconds, peak, code, _, stderr = measure(cmd, env, work)
+        seconds, peak, pss, code, _, stderr = measure(cmd, env, work)
         total, conditional = servers.counts()
         note = stderr.strip().splitlines()[-1][:80] if code and stderr.strip() else ""
-        runs.append(Run("newsboat", label, seconds, peak, code, total, conditional, note))
+        runs.append(Run("newsboat", label, seconds, peak, pss, code, total, conditional, note))
     return runs
 
 
@@ -212,13 +223,16 @@ def best_of(runs: list[Run]) -> list[Run]:
     """The fastest run of each (tool, poll), with the highest peak memory seen for it."""
     best: dict[tuple[str, str], Run] = {}
     peak: dict[tuple[str, str], float] = {}
+    peak_pss: dict[tuple[str, str], float] = {}
     for run in runs:
         key = (run.tool, run.poll)
         peak[key] = max(peak.get(key, 0.0), run.peak_mb)
+        peak_pss[key] = max(peak_pss.get(key, 0.0), run.peak_pss_mb)
         if key not in best or run.seconds < best[key].seconds:
             best[key] = run
     for key, run in best.items():
         run.peak_mb = peak[key]
+        run.peak_pss_mb = peak_pss[key]
     return list(best.values())
 
 
@@ -227,11 +241,13 @@ def print_table(runs: list[Run], feeds: int, latency: float, load: tuple[float, 
     # Other work on the machine slows both tools; the load average says how quiet it was.
     print(f"load average (1 min) at start {load[0]:.2f}, at end {load[1]:.2f}")
     print(
-        f"{'tool':<10}{'poll':<14}{'wall s':>8}{'peak MB':>9}{'rc':>4}{'reqs':>6}{'cond':>6}  note"
+        f"{'tool':<10}{'poll':<14}{'wall s':>8}{'RSS MB':>8}{'PSS MB':>8}{'rc':>4}{'reqs':>6}"
+        f"{'cond':>6}  note"
     )
     for r in runs:
         print(
-            f"{r.tool:<10}{r.poll:<14}{r.seconds:>8.2f}{r.peak_mb:>9.1f}{r.returncode:>4}"
+            f"{r.tool:<10}{r.poll:<14}{r.seconds:>8.2f}{r.peak_mb:>8.1f}{r.peak_pss_mb:>8.1f}"
+            f"{r.returncode:>4}"
             f"{r.requests:>6}{r.conditional:>6}  {r.note}"
         )
     by = {(r.tool, r.poll): r for r in runs}

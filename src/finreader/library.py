@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import multiprocessing
 import os
 import re
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from finreader import config as config_module
 from finreader.config import Config
@@ -43,6 +44,8 @@ if TYPE_CHECKING:  # imported where used: they cost ~0.25 s of the TUI's start-u
     from finreader.pipeline import FrozenRules, PreparedFeed
 
 __all__ = ["ArticleQuery", "Library"]
+
+_T = TypeVar("_T")
 
 DEMO_SCHEME = "demo:"
 # Below this many feeds to parse, starting worker processes (~0.3 s each) costs more than it saves.
@@ -83,6 +86,9 @@ class Library:
         self.store = store
         self._executor: Executor | None = None
         self._pool_broken: str | None = None
+        # A poll's writes go through one thread: SQLite allows one writer anyway, and each
+        # thread of asyncio's default executor would open its own connection (and page cache).
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="finreader-store")
         self.store.sync_feeds(config.feeds)
 
     @classmethod
@@ -96,7 +102,13 @@ class Library:
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
+        self._writer.shutdown(wait=True)
         self.store.close()
+
+    async def _write(self, call: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
+        """Run a store write on the poll's writer thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._writer, functools.partial(call, *args, **kwargs))
 
     def __enter__(self) -> Library:
         return self
@@ -489,7 +501,7 @@ class Library:
         store = self.store
         interval = self._interval(feed)
         if response.permanent_url and response.permanent_url != feed.url:
-            await asyncio.to_thread(self._follow_redirect, feed, response.permanent_url)
+            await self._write(self._follow_redirect, feed, response.permanent_url)
         if response.error or (response.body is None and not response.not_modified):
             error = response.error or f"HTTP {response.status}: empty response"
             if response.gone:
@@ -498,12 +510,10 @@ class Library:
                 next_poll = max(response.retry_after, now + timedelta(seconds=30))
             else:
                 next_poll = now + backoff_delay(feed.failures + 1, interval.total_seconds() / 60)
-            await asyncio.to_thread(
-                store.record_error, feed.id, error, next_poll, disable=response.gone
-            )
+            await self._write(store.record_error, feed.id, error, next_poll, disable=response.gone)
             return FeedResult(url=feed.url, feed_id=feed.id, status="error", error=error)
         if response.not_modified:
-            await asyncio.to_thread(store.record_not_modified, feed.id, now, now + interval)
+            await self._write(store.record_not_modified, feed.id, now, now + interval)
             return FeedResult(url=feed.url, feed_id=feed.id, status="not_modified")
         assert response.body is not None
         args = (response.body, response.final_url, response.headers, rules, disabled)
@@ -518,9 +528,9 @@ class Library:
             prepared = await loop.run_in_executor(None, prepare, *args)
         if prepared.error:
             next_poll = now + backoff_delay(feed.failures + 1, interval.total_seconds() / 60)
-            await asyncio.to_thread(store.record_error, feed.id, prepared.error, next_poll)
+            await self._write(store.record_error, feed.id, prepared.error, next_poll)
             return FeedResult(url=feed.url, feed_id=feed.id, status="error", error=prepared.error)
-        counts = await asyncio.to_thread(
+        counts = await self._write(
             store.save_rows,
             feed.id,
             prepared.rows,
