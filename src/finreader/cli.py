@@ -308,6 +308,7 @@ def _feeds(library: Library, args: argparse.Namespace) -> int:
                         "total": f.total,
                         "last_success": f.last_success.isoformat() if f.last_success else None,
                         "last_error": f.last_error,
+                        "note": f.note,
                         "failures": f.failures,
                     }
                     for f in feeds
@@ -322,9 +323,9 @@ def _feeds(library: Library, args: argparse.Namespace) -> int:
     for f in feeds:
         status = Text("")
         if f.last_error:
-            # A feed that polled fine keeps its parser's note there (failures == 0).
-            kind, style = ("error", "red") if f.failures else ("note", "yellow")
-            status = Text(f"{kind}: {one_line(f.last_error)}", style=style)
+            status = Text(f"error: {one_line(f.last_error)}", style="red")
+        elif f.note:
+            status = Text(f"note: {one_line(f.note)}", style="yellow")
         if not f.enabled:
             status = Text("disabled", style="yellow") + status
         table.add_row(

@@ -115,9 +115,10 @@ class Feed:
     etag: str | None = None
     last_modified: str | None = None
     last_success: datetime | None = None
-    last_error: str | None = None
+    last_error: str | None = None  # the last poll's failure; None once a poll succeeds
     failures: int = 0
     next_poll: datetime | None = None
+    note: str | None = None  # a successful poll's parser note ("ill-formed XML, recovered")
     unread: int = 0
     total: int = 0
 

@@ -307,8 +307,9 @@ async def test_corpus_batch_poll_store_render(
                 if result.status == "error":
                     check_error_line(result, name)
             for feed in library.feeds():
-                if feed.last_error:
-                    assert "\n" not in feed.last_error and not UNSAFE.search(feed.last_error)
+                for line in (feed.last_error, feed.note):
+                    if line:
+                        assert "\n" not in line and not UNSAFE.search(line)
             stored = {f.url: f.total for f in library.feeds()}
             for result in summary.feeds:
                 if result.status == "ok":

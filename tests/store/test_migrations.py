@@ -45,3 +45,29 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(SchemaTooNew, match="newer than this finreader"):
         connect(db)
+
+
+def test_v2_parser_notes_move_out_of_last_error(tmp_path: Path) -> None:
+    # Up to v2 a successful poll's parser note was stored in last_error with failures 0.
+    db = tmp_path / "v2.sqlite3"
+    conn = sqlite3.connect(db, isolation_level=None)
+    from finreader.store.db import MIGRATIONS, _statements
+
+    for script in MIGRATIONS[:2]:
+        for statement in _statements(script):
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 2")
+    conn.executemany(
+        "INSERT INTO feeds (url, last_error, failures) VALUES (?, ?, ?)",
+        [("https://noted", "ill-formed XML, recovered", 0), ("https://down", "HTTP 500", 2)],
+    )
+    conn.close()
+    store = Store(db)
+    try:
+        feeds = {f.url: f for f in store.feeds()}
+        assert feeds["https://noted"].note == "ill-formed XML, recovered"
+        assert feeds["https://noted"].last_error is None
+        assert feeds["https://down"].last_error == "HTTP 500"
+        assert feeds["https://down"].note is None
+    finally:
+        store.close()

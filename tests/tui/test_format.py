@@ -99,9 +99,9 @@ def test_feed_label_marks_errors() -> None:
     bad = feed_label(
         Feed(id=2, url="https://y", title="[red]Bad[/]", last_error="HTTP 500", failures=1)
     )
-    # A poll that worked but left a parser note (the store keeps it in last_error, failures 0).
+    # A poll that worked but left a parser note.
     noted = feed_label(
-        Feed(id=3, url="https://z", title="Noted", last_error="control characters removed")
+        Feed(id=3, url="https://z", title="Noted", note="control characters removed")
     )
     assert ok.plain == "     3 Wire"
     assert bad.plain.startswith("! ") and "[red]Bad[/]" in bad.plain

@@ -97,6 +97,13 @@ MIGRATIONS: list[str] = [
     CREATE INDEX bookmarks_by_saved ON bookmarks(saved_at DESC, id DESC);
     CREATE INDEX articles_read_by_feed ON articles(feed_id, read);
     """,
+    # 2 -> 3: a successful poll's parser note ("ill-formed XML, recovered") gets its own column;
+    # it used to share last_error, and every reader of that column had to check failures == 0.
+    """
+    ALTER TABLE feeds ADD COLUMN last_note TEXT;
+    UPDATE feeds SET last_note = last_error, last_error = NULL
+        WHERE failures = 0 AND last_error IS NOT NULL;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -68,7 +68,7 @@ class BatchCounts:
 
 _FEED_COLUMNS = (
     "f.id, f.url, f.title, f.grp, f.enabled, f.interval, f.full_text, f.etag, f.last_modified, "
-    "f.last_success, f.last_error, f.failures, f.next_poll"
+    "f.last_success, f.last_error, f.failures, f.next_poll, f.last_note"
 )
 _ROW_COLUMNS = (
     "a.id, a.feed_id, COALESCE(f.title, f.url), a.title, a.link, a.published, a.read, "
@@ -175,8 +175,9 @@ class Store:
             last_error=row[10],  # type: ignore[arg-type]
             failures=int(row[11]),  # type: ignore[call-overload]
             next_poll=from_db_time(row[12]),  # type: ignore[arg-type]
-            unread=int(row[13]),  # type: ignore[call-overload]
-            total=int(row[14]),  # type: ignore[call-overload]
+            note=row[13],  # type: ignore[arg-type]
+            unread=int(row[14]),  # type: ignore[call-overload]
+            total=int(row[15]),  # type: ignore[call-overload]
         )
 
     def record_error(
@@ -193,7 +194,7 @@ class Store:
         with self.transaction() as conn:
             conn.execute(
                 "UPDATE feeds SET last_error = NULL, failures = 0, last_success = ?, "
-                "next_poll = ? WHERE id = ?",
+                "next_poll = ? WHERE id = ?",  # a 304 keeps the note of the body it confirms
                 (to_db_time(now), to_db_time(next_poll), feed_id),
             )
 
@@ -296,8 +297,8 @@ class Store:
                     )
             conn.execute(
                 "UPDATE feeds SET title = COALESCE(title, ?), site_link = COALESCE(?, site_link), "
-                "etag = ?, last_modified = ?, last_success = ?, last_error = ?, failures = 0, "
-                "next_poll = ? WHERE id = ?",
+                "etag = ?, last_modified = ?, last_success = ?, last_error = NULL, "
+                "last_note = ?, failures = 0, next_poll = ? WHERE id = ?",
                 (
                     feed_title,
                     site_link,

@@ -136,9 +136,8 @@ LABEL_PREFIX = 7
 
 
 def failing(feed: Feed) -> bool:
-    """The feed's last poll failed. The store keeps a successful poll's parser note in
-    last_error too, with failures at 0: that feed works and is not marked as failing."""
-    return bool(feed.last_error) and feed.failures > 0
+    """The feed's last poll failed (a parser note on a working feed is not a failure)."""
+    return bool(feed.last_error)
 
 
 def feed_label(
@@ -153,7 +152,7 @@ def feed_label(
     label = Text(no_wrap=True, end="")
     if failing(feed):
         label.append("! ", styles.get("error", ""))
-    elif feed.last_error:
+    elif feed.note:
         # Polled fine, with a note from the parser ("control characters removed").
         label.append("~ ", styles.get("warning", ""))
     else:

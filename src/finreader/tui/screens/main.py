@@ -248,10 +248,10 @@ class MainScreen(OpensLinks, ReportsWorkerErrors, Screen[None]):
             if choice is not None and choice.feed_id is not None
             else None
         )
-        if feed is not None and feed.last_error:
+        if feed is not None and (feed.last_error or feed.note):
             title = one_line(feed.title or feed.url)
-            what = "" if failing(feed) else "polled fine, note: "
-            self.status.set_detail(f"{title}: {what}{feed.last_error}")
+            detail = feed.last_error if failing(feed) else f"polled fine, note: {feed.note}"
+            self.status.set_detail(f"{title}: {detail}")
         else:
             self.status.set_detail("")
 

@@ -131,6 +131,5 @@ class FeedList(OptionList):
         if choice is not None and choice.kind == "feed" and choice.feed_id is not None:
             feed = self.feed(choice.feed_id)
             # The error text of a failing feed is its tooltip and shows in the status line.
-            self.tooltip = (
-                Text(one_line(feed.last_error)) if feed is not None and feed.last_error else None
-            )
+            problem = feed and (feed.last_error or feed.note)
+            self.tooltip = Text(one_line(problem)) if problem else None
