@@ -166,15 +166,18 @@ def finish(piece: Piece, base_url: str | None = None) -> None:
         strip_piece(piece)
 
 
-def finish_plain(text: str) -> str:
+def finish_plain(text: str, *, visible: bool = False) -> str:
     """`finish` for a piece with no links whose text has no newline and is stripped (the HTML
     walk's common case): the same steps on the bare string, without Piece and link bookkeeping.
-    Markdown links would create link spans, so text holding "](" goes through `finish`."""
+    Markdown links would create link spans, so text holding "](" goes through `finish`.
+
+    visible: the caller found `text.isprintable()`, which rules out every character `finish`
+    drops (all are controls, formats or unassigned), so the scan for them is skipped."""
     if "](" in text:
         piece = Piece("p", text)
         finish(piece)
         return piece.text
-    if _DROP_RE.search(text) is not None:
+    if not visible and _DROP_RE.search(text) is not None:
         text = _DROP_RE.sub("", text).strip()
     m = _LEAD_MARKS.match(text)
     if m:

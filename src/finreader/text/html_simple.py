@@ -1,0 +1,580 @@
+"""Provides the block builder the HTML walk drives, and a fast path for simple feed HTML.
+
+`Builder` turns element events (open, close, text in document order) into Pieces; html.py feeds
+it from an lxml `iterwalk`. Most feed items are simple fragments (<p>, <strong>, <a>, lists,
+small tables) for which parsing with libxml2 and walking the tree cost ~40 µs of a ~130 µs item.
+`simple_pieces` gives those the same events from one `re.split` over the tags instead, and
+returns None (use lxml) for anything whose tree it cannot be sure of: an unknown or skipped tag
+(script, style, pre, img's siblings are fine), a comment, doctype or CDATA, a stray "<", a tag
+that libxml2 would close implicitly (a <div> inside a <p>), a close tag that does not close the
+innermost open element, an unclosed element, a numeric character reference that Python's
+`html.unescape` decodes differently from libxml2, or nesting deeper than libxml2 goes.
+
+What it mirrors was measured on libxml2 2.14 (HTML5 tokenizer, libxml2's own tree rules):
+entities decode as `html.unescape` in text and by the HTML5 attribute rule in attributes, CR
+becomes LF, other control characters stay, whitespace-only text is kept. tests/text/
+test_html_simple.py checks every one of these against lxml, and compares both paths on the
+devset, the corpus feeds' items, generated feed items and generated tag soup.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from html.entities import html5
+from itertools import repeat
+from typing import cast
+
+from finreader.text.blocks import Piece, finish, finish_plain, safe_url, scrub
+
+KIND = {
+    "p": "p", "div": "p", "section": "p", "article": "p", "main": "p", "header": "p",
+    "footer": "p", "aside": "p", "nav": "p", "center": "p", "address": "p", "details": "p",
+    "summary": "p", "caption": "p", "fieldset": "p", "legend": "p", "body": "p", "html": "p",
+    "ul": "p", "ol": "p", "dl": "p", "table": "p", "thead": "p", "tbody": "p", "tfoot": "p",
+    "figure": "p", "hgroup": "p", "menu": "p",
+    "h1": "h", "h2": "h", "h3": "h", "h4": "h", "h5": "h", "h6": "h",
+    "li": "li", "dt": "li", "dd": "li",
+    "blockquote": "quote", "pre": "pre", "tr": "row",
+}  # fmt: skip
+SKIP = frozenset(
+    [
+        "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object",
+        "embed", "applet", "svg", "math", "head", "title", "meta", "link", "base", "button",
+        "select", "option", "optgroup", "textarea", "input", "form", "canvas", "video", "audio",
+        "source", "track", "map", "area", "figcaption", "picture", "img", "dialog", "datalist",
+        "output", "meter", "progress", "param",
+    ]
+)  # fmt: skip
+_BREAK = frozenset(("br", "hr"))
+_CELL = frozenset(("td", "th"))
+# What the walk does with each tag (one dict lookup per event).
+INLINE, SKIPPED, BLOCK, LINK, CELLS, BREAKS, OTHER = range(7)
+CODE: dict[str, int] = {
+    **dict.fromkeys(SKIP, SKIPPED),
+    **dict.fromkeys(KIND, BLOCK),
+    **dict.fromkeys(_CELL, CELLS),
+    **dict.fromkeys(_BREAK, BREAKS),
+    "a": LINK,
+}
+# Ends a block's texts in Builder.texts: never in text (html_to_pieces removes NULs first,
+# and no character reference decodes to NUL).
+SEP = "\x00"
+# First characters of the Markdown markers finish strips from the start of a block.
+_LEAD_CHARS = ("#", "*", "+", "•", "-", ">")
+# Kinds that win over the plain paragraph when nested: a <p> inside <li> is a list item.
+_PRIORITY = ("pre", "h", "row", "li", "quote")
+
+
+class Builder:
+    """Turns the walk's events into pieces: block elements open and close, text arrives.
+
+    The walk calls `open`/`close` for block, link, cell and break elements and appends text
+    to `texts` itself (text is the common event; a method call per text would cost more than
+    the rest of the walk), recording in `seg_links` which texts sit inside a link. A flush
+    only records where a block's texts start and end; `pieces()` assembles them at the end.
+    """
+
+    __slots__ = (
+        "base_url",
+        "counts",
+        "had_pre",
+        "hrefs",
+        "kind",
+        "link",
+        "linked",
+        "records",
+        "row_depth",
+        "seg_links",
+        "start",
+        "texts",
+    )
+
+    def __init__(self, base_url: str | None) -> None:
+        self.base_url = base_url
+        self.texts: list[str] = []  # every text of the document, in order, SEP after a block
+        self.seg_links: dict[int, int] = {}  # index in texts -> index in hrefs, inside <a>
+        self.hrefs: list[str | None] = []
+        # (kind, first text, end, linked) per flushed block: built into pieces at the end
+        self.records: list[tuple[str, int, int, bool]] = []
+        self.start = 0  # where the texts of the block being collected begin
+        self.counts = dict.fromkeys(_PRIORITY, 0)
+        self.kind = "p"  # the kind of the text being collected: recomputed when counts change
+        self.link = -1  # index into hrefs of the open <a>, or -1
+        self.linked = False  # an <a> opened since the last flush: texts may carry links
+        self.row_depth = 0
+        self.had_pre = False  # a <pre> opened: pieces() must look at each block's kind
+
+    def add(self, text: str) -> None:
+        """Text the builder adds itself (spaces and cell separators), inside the open link."""
+        if self.link >= 0:
+            self.seg_links[len(self.texts)] = self.link
+        self.texts.append(text)
+
+    def open_block(self, tag: str) -> None:
+        """A block element starts: what came before it is one block."""
+        kind = KIND[tag]
+        if self.row_depth and kind != "row":
+            self.add(" ")  # blocks inside a table row are one row
+            return
+        if len(self.texts) != self.start:
+            self.flush()
+        if kind in self.counts:
+            self.counts[kind] += 1
+            self.kind = self._top_kind()
+            if kind == "row":
+                self.row_depth += 1
+            elif kind == "pre":
+                self.had_pre = True
+
+    def close_block(self, tag: str) -> None:
+        """A block element ends: what came since the last boundary is one block."""
+        kind = KIND[tag]
+        if self.row_depth and kind != "row":
+            self.add(" ")
+            return
+        if len(self.texts) != self.start:
+            self.flush()
+        if self.counts.get(kind):
+            self.counts[kind] -= 1
+            self.kind = self._top_kind()
+            if kind == "row":
+                self.row_depth -= 1
+
+    def open(self, code: int, tag: str, href: str | None) -> None:
+        """An element with builder code `code` starts (INLINE and SKIPPED are no-ops)."""
+        if code == BLOCK:
+            self.open_block(tag)
+        elif code == LINK:
+            self.hrefs.append(safe_url(href, self.base_url))
+            self.link = len(self.hrefs) - 1
+            self.linked = True
+        elif code == CELLS:
+            if self.row_depth and any(t.strip() for t in self.texts[self.start :]):
+                self.add(" | ")
+        elif code == BREAKS:
+            if self.row_depth:
+                self.add(" ")
+            else:
+                self.flush()
+
+    def close(self, code: int, tag: str) -> None:
+        """An element with builder code `code` ends (only BLOCK, LINK and CELLS act)."""
+        if code == BLOCK:
+            self.close_block(tag)
+        elif code == LINK:
+            self.link = -1
+        elif code == CELLS:
+            self.add(" ")
+
+    def _top_kind(self) -> str:
+        counts = self.counts
+        for k in _PRIORITY:
+            if counts[k]:
+                return k
+        return "p"
+
+    def flush(self) -> None:
+        end = len(self.texts)
+        if end == self.start:
+            return
+        self.records.append((self.kind, self.start, end, self.linked))
+        self.texts.append(SEP)
+        self.start = end + 1
+        if self.kind != "pre":
+            self.linked = False
+
+    def pieces(self) -> list[Piece]:
+        """The pieces of everything flushed so far, in order."""
+        self.flush()
+        records = self.records
+        if not records:
+            return []
+        # Every block's text normalised at once: one join, C-level maps over the blocks and
+        # scans of the whole text, then Python work per block only where a scan found some.
+        whole = "".join(self.texts)
+        texts = whole.split(SEP)  # texts[i] is the text of records[i]
+        if all(map(str.isprintable, texts)):
+            # No whitespace but " " (every other space is unprintable) and nothing that finish
+            # drops: collapsing spaces is a strip unless some are doubled.
+            if "  " in whole:
+                texts = [" ".join(t.split()) for t in texts]
+            else:
+                texts = list(map(str.strip, texts))
+            if "](" in whole or any(map(str.startswith, texts, repeat(_LEAD_CHARS))):
+                texts = [finish_plain(t, visible=True) if t else t for t in texts]
+        else:
+            texts = [finish_plain(" ".join(t.split())) for t in texts]
+        if self.hrefs or self.had_pre:
+            return self._mixed(records, texts)
+        # texts has one more entry than records: the (empty) text after the last flush
+        return [
+            Piece(kind, text) for (kind, _, _, _), text in zip(records, texts, strict=False) if text
+        ]
+
+    def _mixed(self, records: list[tuple[str, int, int, bool]], texts: list[str]) -> list[Piece]:
+        """pieces() when some blocks hold links or preformatted text."""
+        out: list[Piece] = []
+        for (kind, start, end, linked), text in zip(records, texts, strict=False):
+            if kind == "pre":
+                self._pre(out, "".join(self.texts[start:end]))
+            elif linked:
+                self._linked(out, kind, start, end)
+            elif text:
+                out.append(Piece(kind, text))
+        return out
+
+    def _linked(self, out: list[Piece], kind: str, start: int, end: int) -> None:
+        seg_links = self.seg_links
+        parts: list[str] = []
+        ranges: dict[int, tuple[int, int]] = {}
+        pos = 0
+        space = True  # at a space (or the start): leading whitespace is dropped
+        for index in range(start, end):
+            raw = self.texts[index]
+            # str.split() collapses every Unicode space (NBSP from &nbsp; included) in C; a
+            # regex substitution per segment cost 3x more here.
+            words = raw.split()
+            if not words:
+                if raw and not space:
+                    parts.append(" ")
+                    pos += 1
+                    space = True
+                continue
+            if not space and raw[0].isspace():
+                parts.append(" ")
+                pos += 1
+            body = " ".join(words)
+            first = pos
+            parts.append(body)
+            pos += len(body)
+            link = seg_links.get(index, -1)
+            if link >= 0:
+                cur = ranges.get(link)
+                ranges[link] = (cur[0], pos) if cur else (first, pos)
+            if raw[-1].isspace():
+                parts.append(" ")
+                pos += 1
+                space = True
+            else:
+                space = False
+        links = []
+        for link, (s, e) in ranges.items():
+            url = self.hrefs[link]
+            if url is not None:
+                links.append((s, e, url))
+        links.sort()
+        piece = Piece(kind, "".join(parts), links)
+        finish(piece)
+        if piece.text:
+            out.append(piece)
+
+    @staticmethod
+    def _pre(out: list[Piece], raw: str) -> None:
+        # Preformatted text keeps its lines; each line is one block so that the output text
+        # (blocks joined by blank lines) parses back to the same blocks.
+        for line in scrub(raw).split("\n"):
+            piece = Piece("pre", line.replace("\t", "    "))
+            finish(piece)
+            if piece.text:
+                out.append(piece)
+
+
+# ---- the fast path ----------------------------------------------------------------------------
+
+# Tags the fast path knows: their builder code, and that libxml2 builds them as written.
+_INLINE_TAGS = [
+    "b", "i", "u", "s", "em", "strong", "span", "small", "big", "sup", "sub", "font", "code",
+    "abbr", "cite", "mark", "time", "ins", "del", "tt", "kbd", "var", "q", "strike", "dfn",
+    "bdi", "bdo",
+]  # fmt: skip
+_BLOCK_TAGS = [
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
+    "blockquote", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "section",
+    "article", "figure", "header", "footer", "center", "main", "aside", "nav", "address",
+]  # fmt: skip
+_VOID_TAGS = ("br", "hr", "img")  # no content, no close tag
+# libxml2 closes the open element (key) when one of these starts inside it: <p><div> becomes
+# <p></p><div>. The fast path refuses those inputs rather than replay the rule. Measured with
+# lxml for every pair of known tags (test_html_simple checks this table against lxml).
+_CLOSED_BY: dict[str, frozenset[str]] = {
+    parent: frozenset(children.split())
+    for parent, children in {
+        "a": "a table td th",
+        "b": "p td th center",
+        "i": "p td th center",
+        "u": "p td th",
+        "s": "p",
+        "small": "p",
+        "big": "p",
+        "tt": "p",
+        "strike": "p",
+        "span": "td th",
+        "font": "td th center",
+        "p": "p div h1 h2 h3 h4 h5 h6 ul ol li dl dt dd blockquote table tbody tfoot tr td th "
+        "caption center address hr",
+        **dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6"), "p li table"),
+        "ul": "address",
+        "li": "li",
+        "dl": "li",
+        "dt": "dl dd",
+        "dd": "dt",
+        "thead": "tbody tfoot",
+        "tbody": "tbody tfoot",
+        "tfoot": "tbody",
+        "tr": "tbody tfoot tr",
+        "td": "tbody tfoot tr td th",
+        "th": "tbody tfoot tr td th",
+        "caption": "thead tbody tfoot tr",
+        "address": "ul li dl dt dd",
+    }.items()
+}
+_NONE: frozenset[str] = frozenset()
+# A misplaced close tag closes the elements inside its element only if none ranks higher.
+_END_RANK = {
+    "div": 150, "td": 160, "th": 160, "tr": 170, "thead": 180, "tbody": 180, "tfoot": 180,
+    "table": 190,
+}  # fmt: skip
+_MAX_DEPTH = 100  # libxml2 stops descending at 256; stay well clear of it
+_MAX_CACHE = 4096
+
+_OPEN, _CLOSE, _VOID = range(3)  # what a tag does to the stack
+_WS = "[ \t\n\r\f]"  # HTML whitespace; Python's \s also matches NBSP, which is a name char here
+_ATTR = (
+    rf"([^ \t\n\r\f\"'<>/=]+)(?:{_WS}*={_WS}*"
+    rf"(?:\"([^\"]*)\"|'([^']*)'|([^ \t\n\r\f\"'=<>`]+)))?"
+)
+_ATTR_RE = re.compile(_ATTR)
+_START_TAG = re.compile(rf"<([A-Za-z][A-Za-z0-9]*)((?:{_WS}+{_ATTR})*){_WS}*(?P<slash>/?)>")
+_END_TAG = re.compile(rf"</([A-Za-z][A-Za-z0-9]*){_WS}*>")
+_TAG_SPLIT = re.compile(r"(<[^<>]*>)")
+# Character references as html.unescape finds them.
+_CHARREF = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
+_NUMREF = re.compile(r"&#(?:([0-9]+)|[xX]([0-9a-fA-F]+))")
+# Code points html.unescape drops from a numeric reference while libxml2 keeps them.
+_UNESCAPE_DROPS = frozenset(
+    [*range(0x1, 0x9), 0xB, *range(0xE, 0x20), 0x7F, *range(0xFDD0, 0xFDF0), 0x10FFFF]
+    + [plane << 16 | low for plane in range(0x11) for low in (0xFFFE, 0xFFFF)]
+)
+
+
+class _NotSimple(Exception):
+    """The input needs the real parser."""
+
+
+# tag text -> (action, name); filled as tags are met (feeds repeat the same few tags)
+_TAGS: dict[str, tuple[int, str, int, bool]] = {}
+
+
+def simple_pieces(html: str, base_url: str | None) -> list[Piece] | None:
+    """The blocks lxml's walk would give for html, or None when html is not simple enough.
+
+    html has had NULs and an XML declaration removed and is not blank (html_to_pieces).
+    """
+    if not html.isascii():
+        try:
+            html.encode("utf-16-le")  # 7x faster than a regex search for surrogates
+        except UnicodeEncodeError:
+            return None  # lxml refuses lone surrogates
+    parts = _TAG_SPLIT.split(html)
+    if html.count("<") != len(parts) >> 1:
+        return None  # a "<" that is not a tag
+    try:
+        return _walk(parts, base_url)
+    except _NotSimple:
+        return None
+
+
+def _walk(parts: list[str], base_url: str | None) -> list[Piece] | None:
+    tags = _TAGS
+    # The same few tags over and over: one C pass looks them all up.
+    known = list(map(tags.get, parts[1::2]))
+    if None in known:
+        infos = [info or _classify(tag) for info, tag in zip(known, parts[1::2], strict=True)]
+    else:
+        infos = cast("list[tuple[int, str, int, bool]]", known)
+    b = Builder(base_url)
+    texts = b.texts
+    add = texts.append
+    records = b.records
+    seg_links = b.seg_links
+    stack: list[str] = []  # open elements, innermost last
+    push = stack.append
+    closed_by = _CLOSED_BY.get
+    none = _NONE
+    text = parts[0]
+    if text:
+        add(_text(text))
+    tag_index = 1
+    # A plain block (<p>, <div>, <ul> ... not inside a table row) opening or closing only
+    # flushes: inlined below, as most tags are these.
+    for (action, name, code, plain), text in zip(infos, parts[2::2], strict=True):
+        if action == _CLOSE:
+            if stack and stack[-1] == name:
+                stack.pop()
+                if plain and not b.row_depth:
+                    end = len(texts)
+                    if end != b.start:
+                        records.append((b.kind, b.start, end, b.linked))
+                        add(SEP)
+                        b.start = end + 1
+                        b.linked = False
+                elif code:
+                    b.close(code, name)
+            else:
+                _close_misplaced(name, stack, b)
+        else:
+            if stack:
+                if name in closed_by(stack[-1], none):
+                    _close_implied(name, stack, b)
+                if len(stack) >= _MAX_DEPTH:
+                    return None
+            if action == _OPEN:
+                push(name)
+                if plain and not b.row_depth:
+                    end = len(texts)
+                    if end != b.start:
+                        records.append((b.kind, b.start, end, b.linked))
+                        add(SEP)
+                        b.start = end + 1
+                        b.linked = False
+                elif code == LINK:
+                    b.open(code, name, _href(parts[tag_index]))
+                elif code:
+                    b.open(code, name, None)
+            elif code == BREAKS:
+                b.open(code, name, None)
+        tag_index += 2
+        if text:
+            if len(texts) == b.start and text.isspace():
+                continue  # spaces before a block's first text never show (no <pre> here)
+            if b.link >= 0:
+                seg_links[len(texts)] = b.link
+            add(_text(text) if "&" in text else text)
+    while stack:  # libxml2 closes what is still open at the end
+        name = stack.pop()
+        b.close(CODE.get(name, INLINE), name)
+    return b.pieces()
+
+
+def _close_implied(name: str, stack: list[str], b: Builder) -> None:
+    """Close what libxml2 closes before `name` starts: <p>a<p>b is <p>a</p><p>b."""
+    while stack and name in _CLOSED_BY.get(stack[-1], _NONE):
+        closed = stack.pop()
+        b.close(CODE.get(closed, INLINE), closed)
+
+
+def _close_misplaced(name: str, stack: list[str], b: Builder) -> None:
+    """A close tag that does not close the innermost element, as libxml2 handles it: one with
+    no open element of its name is ignored; otherwise the elements inside that one close too,
+    unless one of them ranks higher (</p> cannot close an open <table>: then it is ignored,
+    a case left to lxml)."""
+    if name not in stack:
+        return
+    at = len(stack) - 1 - stack[::-1].index(name)
+    rank = _END_RANK.get(name, 100)
+    if any(_END_RANK.get(inner, 100) > rank for inner in stack[at + 1 :]):
+        raise _NotSimple
+    while len(stack) > at:
+        closed = stack.pop()
+        b.close(CODE.get(closed, INLINE), closed)
+
+
+def _classify(tag: str) -> tuple[int, str, int, bool]:
+    """(action, lower-case name, builder code, plain block) of a tag the fast path handles;
+    raises _NotSimple for any other. A plain block is one of KIND "p": it only flushes."""
+    m = _END_TAG.fullmatch(tag)
+    if m is not None:
+        name = m.group(1).lower()
+        if name not in _KNOWN_CONTAINERS:
+            raise _NotSimple
+        info = (_CLOSE, name, CODE.get(name, INLINE), KIND.get(name) == "p")
+    else:
+        m = _START_TAG.fullmatch(tag)
+        if m is None:
+            raise _NotSimple
+        name = m.group(1).lower()
+        if name in _VOID_TAGS:
+            info = (_VOID, name, CODE.get(name, INLINE), False)
+        elif name in _KNOWN_CONTAINERS and not m.group("slash"):
+            info = (_OPEN, name, CODE.get(name, INLINE), KIND.get(name) == "p")
+        else:
+            raise _NotSimple  # unknown tag, or <b/> (libxml2 honours that on any element)
+        if name == "a" and m.group(2):
+            return info  # one per link: not worth caching
+    if len(_TAGS) >= _MAX_CACHE:
+        _TAGS.clear()
+    _TAGS[tag] = info
+    return info
+
+
+_KNOWN_CONTAINERS = frozenset(["a", *_INLINE_TAGS, *_BLOCK_TAGS])
+
+
+def _href(tag: str) -> str | None:
+    """The href of an <a> start tag as libxml2 gives it (the first one wins)."""
+    body = tag[2:-1]
+    if not body or "href" not in body.lower():
+        return None
+    for m in _ATTR_RE.finditer(body):
+        if m.group(1).lower() == "href":
+            value = m.group(2)
+            if value is None:
+                value = m.group(3)
+            if value is None:
+                value = m.group(4)
+            if value is None:
+                return ""
+            return _attribute(value) if "&" in value else value
+    return None
+
+
+def _text(raw: str) -> str:
+    """Text with character references decoded as libxml2 decodes them in text."""
+    if "&" not in raw:
+        return raw
+    # The references feeds use most, in C; html.unescape costs a Python call per reference.
+    fast = (
+        raw.replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&quot;", '"')
+        .replace("&nbsp;", "\xa0")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+    )
+    if "&" not in fast.replace("&amp;", ""):
+        return fast.replace("&amp;", "&")
+    if "&#" in raw:
+        _check_numeric(raw)
+    return unescape(raw)
+
+
+def _check_numeric(raw: str) -> None:
+    for m in _NUMREF.finditer(raw):
+        dec, hexa = m.groups()
+        value = int(dec) if dec else int(hexa, 16)
+        if value in _UNESCAPE_DROPS:
+            raise _NotSimple
+
+
+def _attribute(value: str) -> str:
+    """An attribute value with references decoded by the HTML5 attribute rule: a legacy name
+    without ";" followed by "=" or a letter or digit stays as written ("?a=1&copy=2")."""
+    if "&#" in value:
+        _check_numeric(value)
+    return _CHARREF.sub(_attribute_ref, value)
+
+
+def _attribute_ref(m: re.Match[str]) -> str:
+    ref = m.group(1)
+    if ref[0] == "#":
+        return unescape(m.group(0))
+    if ref in html5:
+        return html5[ref]
+    for end in range(len(ref) - 1, 1, -1):
+        if ref[:end] in html5:
+            after = ref[end]
+            if after == "=" or (after.isascii() and after.isalnum()):
+                return m.group(0)
+            return html5[ref[:end]] + ref[end:]
+    return m.group(0)
