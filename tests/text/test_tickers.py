@@ -250,6 +250,39 @@ def test_directory_handles_text_outside_the_bmp(small: Directory) -> None:
     assert [text[h.start : h.end] for h in hits] == ["英伟达", "Nvidia"]
 
 
+def test_directory_aliases_without_a_leading_capital() -> None:
+    # the matcher starts from an alias's first capital ("eBay" from its "B") or, with none,
+    # searches for the alias itself ("onsemi", "360公司")
+    d = parse_directory(
+        "symbol\tname\taliases\tindexes\n"
+        "EBAY.US\teBay\teBay Inc.\tSP500\n"
+        "MMM.US\t3M Company\t3M|3M公司\tSP500\n"
+        "ON.US\tonsemi\t\tSP500\n"
+        "601360.SH\t360 Security Technology\t360公司\tCSI300\n"
+        "BAY.US\tBay Area Co\tBay\t\n"
+    )
+    text = "eBay Inc. rose; 3M and onsemi fell, 360公司 and Bay too, not xeBay or 13M or onsemix"
+    hits = d.find_names(text)
+    assert [(text[h.start : h.end], h.symbols[0]) for h in hits] == [
+        ("eBay Inc.", "EBAY.US"),
+        ("3M", "MMM.US"),
+        ("onsemi", "ON.US"),
+        ("360公司", "601360.SH"),
+        ("Bay", "BAY.US"),
+    ]
+    assert [h.alias for h in d.find_names("3M公司的 eBay")] == ["3M公司", "eBay"]
+
+
+def test_directory_names_never_overlap() -> None:
+    # a Latin alias running into a Chinese one ("SK海力士" holds "海力士") gives one name
+    d = parse_directory(
+        "symbol\tname\taliases\tindexes\n000660.KS\tSK Hynix\tSK海力士|海力士\tINTL\n"
+    )
+    assert [h.alias for h in d.find_names("SK海力士与海力士")] == ["SK海力士", "海力士"]
+    spans = find_tickers("SK海力士股价上涨")
+    assert [(s.start, s.end, s.value) for s in spans] == [(0, 5, "000660.KS")]
+
+
 def test_fixture_directory_drives_find_tickers(small: Directory) -> None:
     # Block is an ambiguous word; the symbol next to it is the evidence
     text = "PayPal competes with Block SQ. Block facilitates bitcoin trading."

@@ -16,8 +16,6 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import ahocorasick
-
 from finreader.text.wordlists import str_list, ticker_words
 
 # Suffixes stripped from a full legal name to give a second alias ("Advanced Micro Devices, Inc."
@@ -80,7 +78,7 @@ class NameHit:
 
 
 class Directory:
-    """Companies by symbol plus an automaton over every alias."""
+    """Companies by symbol plus compiled matchers over every alias."""
 
     def __init__(self, companies: list[Company], aliases: dict[str, tuple[list[str], bool]]):
         self.companies: dict[str, Company] = {c.symbol: c for c in companies}
@@ -88,28 +86,11 @@ class Directory:
             c.symbol[:-3] for c in companies if c.symbol.endswith(".US")
         )
         self.alias_count = len(aliases)
-        # Two automatons. pyahocorasick 2.3 finds a node's child by a linear scan, so a root
-        # with one child per first character (430 for the Chinese aliases) cost ~250 ns per text
-        # character here: 600-800 µs for a 3,000-character article, English or Chinese. Names
-        # that start with an ASCII character stay in a plain automaton (root fan-out ~40, ~15 ns
-        # per character); the others are matched on the text's UTF-16 hex digits (fan-out <= 16
-        # at every node, ~65 ns per character), and only when the text has a non-ASCII letter.
-        self._latin: ahocorasick.Automaton | None = None
-        self._wide: ahocorasick.Automaton | None = None
-        latin = ahocorasick.Automaton()
-        wide = ahocorasick.Automaton()
-        for alias, (symbols, ambiguous) in aliases.items():
-            value = (alias, tuple(symbols), ambiguous)
-            if alias[0].isascii():
-                latin.add_word(alias, value)
-            else:
-                wide.add_word(alias.encode("utf-16-be").hex(), value)
-        if len(latin):
-            latin.make_automaton()
-            self._latin = latin
-        if len(wide):
-            wide.make_automaton()
-            self._wide = wide
+        entries = [
+            (alias, tuple(symbols), ambiguous) for alias, (symbols, ambiguous) in aliases.items()
+        ]
+        self._wide = _WideMatcher([e for e in entries if not e[0][0].isascii()])
+        self._latin = _LatinMatcher([e for e in entries if e[0][0].isascii()], self._wide.lowest)
 
     def __len__(self) -> int:
         return len(self.companies)
@@ -123,51 +104,216 @@ class Directory:
         ("-W") allowed after them."""
         if not text:
             return []
-        hits: list[NameHit] = []
-        if self._latin is not None:
-            for last, value in self._latin.iter_long(text):
-                hit = _latin_hit(text, last + 1, value)
-                if hit is not None:
-                    hits.append(hit)
-        if self._wide is not None and not text.isascii():
-            encoded = text.encode("utf-16-be")
-            # Any character from U+2E80 (CJK radicals) up? High bytes below 0x2E cover Latin,
-            # Greek, Cyrillic and punctuation (’ “ —), which no wide alias starts with; this
-            # C-speed test (~3 µs) spares English text the ~100 µs wide pass.
-            if encoded[::2].translate(None, _BELOW_CJK):
-                hits.extend(self._wide_hits(text, encoded))
-                hits.sort(key=lambda h: h.start)
-        return hits
-
-    def _wide_hits(self, text: str, encoded: bytes) -> list[NameHit]:
-        assert self._wide is not None
-        if len(encoded) != 2 * len(text):
-            # characters outside the BMP take two UTF-16 units; a same-length stand-in keeps
-            # offsets aligned (no alias contains an emoji)
-            encoded = _ASTRAL.sub("\ufffd", text).encode("utf-16-be")
-        found: list[tuple[int, int, tuple[str, tuple[str, ...], bool]]] = []
-        for last, value in self._wide.iter(encoded.hex()):
-            if (last + 1) % 4:
-                continue  # matched across a character boundary
-            end = (last + 1) // 4
-            found.append((end - len(value[0]), end, value))
-        found.sort(key=lambda f: (f[0], -f[1]))
-        hits: list[NameHit] = []
-        taken = -1
-        for start, end, (alias, symbols, ambiguous) in found:
-            if start >= taken:
-                hits.append(NameHit(start, end, alias, symbols, ambiguous, symbols[0]))
-                taken = end
+        wide = not text.isascii() and self._wide.may_occur(text)
+        hits = self._latin.find(text, wide)
+        if wide and self._wide.pattern is not None:
+            wide_hits = self._wide.find(text)
+            if wide_hits:
+                hits = _merge(hits, wide_hits) if hits else wide_hits
         return hits
 
 
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-_BELOW_CJK = bytes(range(0x2E))
+_Entry = tuple[str, tuple[str, ...], bool]  # alias, symbols, ambiguous
+
+# Where a Latin alias's regex match starts: its first capital. The matcher's scan stops only
+# at characters an alias can start with, so lowercase letters and digits (a third of English
+# text) must not be among them: "eBay" is matched from its "B" and "3M" from its "M", the
+# characters before checked by a lookbehind. Nor may a non-ASCII one (a set with one makes the
+# scan twice as slow per character), so "360公司" is searched for on its own, like "onsemi".
+_ANCHOR = re.compile(r"[A-Z]")
 
 
-def _latin_hit(text: str, end: int, value: tuple[str, tuple[str, ...], bool]) -> NameHit | None:
-    alias, symbols, ambiguous = value
-    start = end - len(alias)
+class _Trie:
+    """Alias characters as a trie, written out as one regex (see _LatinMatcher)."""
+
+    __slots__ = ("behind", "children", "plain")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Trie] = {}
+        self.behind: list[str] = []  # aliases ending here that need their prefix checked
+        self.plain = False  # an alias ends here with nothing to check before it
+
+    def add(self, key: str, alias: str) -> None:
+        node = self
+        for ch in key:
+            node = node.children.setdefault(ch, _Trie())
+        if key == alias:
+            node.plain = True
+        else:
+            node.behind.append(alias)
+
+    def pattern(self) -> str:
+        """Longer aliases first at every node (a branch is tried before stopping), so the
+        regex finds the longest alias at the leftmost position, as an Aho-Corasick scan does."""
+        parts = [re.escape(ch) + child.pattern() for ch, child in sorted(self.children.items())]
+        if self.plain:
+            parts.append("")
+        else:
+            parts.extend(f"(?<={re.escape(alias)})" for alias in sorted(self.behind))
+        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+
+class _LatinMatcher:
+    """Aliases that start with an ASCII character, as one compiled trie regex.
+
+    The regex engine's scan skips, in C, every character no alias can start with (~4 ns per
+    character) and tries the trie only at capitals; pyahocorasick cost ~15 ns per character
+    here. Aliases without a capital ("onsemi", "360公司") are searched for one by one (a
+    literal search, well under 1 µs per article each, while there are only a few)."""
+
+    def __init__(self, entries: list[_Entry], wide_from: str) -> None:
+        self.plain: dict[str, _Entry] = {}
+        self.shifted: dict[str, list[tuple[int, _Entry]]] = {}
+        self.loose: dict[str, _Entry] = {}
+        trie = _Trie()
+        for entry in entries:
+            alias = entry[0]
+            anchor = _ANCHOR.search(alias)
+            if anchor is None:
+                self.loose[alias] = entry
+                continue
+            key = alias[anchor.start() :]
+            trie.add(key, alias)
+            if key == alias:
+                self.plain[alias] = entry
+            else:
+                self.shifted.setdefault(key, []).append((anchor.start(), entry))
+        for options in self.shifted.values():
+            options.sort(key=lambda o: -o[0])  # the longest alias first
+        self.pattern = re.compile(trie.pattern()) if trie.children else None
+        # the anchorless aliases a text without CJK characters can hold
+        self.loose_narrow = [a for a in self.loose if max(a) < wide_from]
+
+    def find(self, text: str, wide: bool) -> list[NameHit]:
+        """Whole-word alias matches; `wide` says whether text may hold non-ASCII aliases' CJK
+        characters at all (Directory.find_names knows), which spares the check for "360公司"."""
+        loose = [a for a in (self.loose if wide else self.loose_narrow) if a in text]
+        if loose:
+            found = _leftmost_longest(self._candidates(text) + self._occurrences(text, loose))
+            return [hit for start, entry in found if (hit := _latin_hit(text, start, entry))]
+        return [
+            hit
+            for start, entry in self._candidates(text)
+            if (hit := _latin_hit(text, start, entry))
+        ]
+
+    def _occurrences(self, text: str, aliases: list[str]) -> list[tuple[int, _Entry]]:
+        """Every occurrence of the given anchorless aliases, overlapping ones included."""
+        found: list[tuple[int, _Entry]] = []
+        for alias in aliases:
+            at = text.find(alias)
+            while at >= 0:
+                found.append((at, self.loose[alias]))
+                at = text.find(alias, at + 1)
+        return found
+
+    def _candidates(self, text: str) -> list[tuple[int, _Entry]]:
+        """(start, alias) of every match, whole word or not: a match that fails the word test
+        still hides the shorter aliases inside it, as with the automaton before."""
+        assert self.pattern is not None
+        found: list[tuple[int, _Entry]] = []
+        consumed = 0
+        plain, shifted = self.plain, self.shifted
+        for m in self.pattern.finditer(text):
+            key = m.group()
+            start = m.start()
+            entry = plain.get(key)
+            options = shifted.get(key)
+            if options is not None:
+                for offset, option in options:
+                    begin = start - offset
+                    if begin >= consumed and text.startswith(option[0], begin):
+                        start, entry = begin, option
+                        break
+            consumed = m.end()
+            if entry is not None:
+                found.append((start, entry))
+        return found
+
+
+def _leftmost_longest(found: list[tuple[int, _Entry]]) -> list[tuple[int, _Entry]]:
+    """Matches from two scans as one scan would give them: the longest at each leftmost start,
+    none overlapping."""
+    found.sort(key=lambda f: (f[0], -len(f[1][0])))
+    out: list[tuple[int, _Entry]] = []
+    taken = 0
+    for start, entry in found:
+        if start >= taken:
+            out.append((start, entry))
+            taken = start + len(entry[0])
+    return out
+
+
+class _WideMatcher:
+    """Aliases that start with a non-ASCII character (Chinese names), found from their first
+    two characters.
+
+    A trie regex is slow here: the regex engine tries a node's alternatives one after another
+    and, when the one for the current character fails further on, still tests all the others,
+    ~1 µs at each of the ~200 characters per Chinese article that some alias starts with
+    (and pyahocorasick scans a node's 400 children linearly). Instead one character-class
+    regex stops at a possible first character followed by a possible second one (~60 places
+    per article, ~10 ns per character), and a dict by the first two characters decides."""
+
+    def __init__(self, entries: list[_Entry]) -> None:
+        by_pair: dict[str, list[_Entry]] = {}
+        for entry in entries:
+            by_pair.setdefault(entry[0][:2], []).append(entry)
+        for options in by_pair.values():
+            options.sort(key=lambda e: -len(e[0]))  # the longest alias first
+        self.by_pair = by_pair
+        self.pattern: re.Pattern[str] | None = None
+        if entries:
+            firsts = "".join(map(re.escape, sorted({e[0][0] for e in entries})))
+            seconds = "".join(map(re.escape, sorted({e[0][1:2] for e in entries} - {""})))
+            self.pattern = re.compile(f"[{firsts}](?=[{seconds}])" if seconds else f"[{firsts}]")
+        # may_occur() looks at UTF-16 high bytes: the lowest one a first character has (0x2E
+        # for the CJK ones, from U+2E80) and up; "lowest" is the first character it stands for
+        high = min(ord(e[0][0]) for e in entries) >> 8 if entries else 0xFF
+        self._below = bytes(range(min(high, 0xFF)))
+        self.lowest = chr(high << 8)
+
+    def may_occur(self, text: str) -> bool:
+        """Whether text has a character that could start a wide alias: a C-speed test (~3 µs)
+        that spares English text with its ’ “ — the ~10 µs scan."""
+        encoded = text.encode("utf-16-be", "surrogatepass")
+        return bool(encoded[::2].translate(None, self._below))
+
+    def find(self, text: str) -> list[NameHit]:
+        assert self.pattern is not None
+        hits: list[NameHit] = []
+        taken = 0
+        options_for = self.by_pair.get
+        for m in self.pattern.finditer(text):
+            start = m.start()
+            if start < taken:
+                continue
+            options = options_for(text[start : start + 2])
+            if options is None:
+                continue
+            for alias, symbols, ambiguous in options:
+                if text.startswith(alias, start):
+                    taken = start + len(alias)
+                    hits.append(NameHit(start, taken, alias, symbols, ambiguous, symbols[0]))
+                    break
+        return hits
+
+
+def _merge(first: list[NameHit], second: list[NameHit]) -> list[NameHit]:
+    """Both lists in text order, without overlaps: where a Latin alias runs into a Chinese one
+    ("SK海力士" holds "海力士") the one that starts first is kept."""
+    out: list[NameHit] = []
+    taken = 0
+    for hit in sorted(first + second, key=lambda h: h.start):
+        if hit.start >= taken:
+            out.append(hit)
+            taken = hit.end
+    return out
+
+
+def _latin_hit(text: str, start: int, entry: _Entry) -> NameHit | None:
+    alias, symbols, ambiguous = entry
+    end = start + len(alias)
     n = len(text)
     if start > 0 and text[start - 1] in _WORD_CHARS:
         return None

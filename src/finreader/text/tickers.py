@@ -71,7 +71,10 @@ def _rules() -> _Rules:
     # every position: ~270 ns per character here). What the first character was picks the
     # branch; left edges ("not inside a word") are checked in Python on the one character before.
     pattern = (
-        r"[A-Z$(（代](?:"
+        r"[A-Z$(（代]"
+        # every branch needs one of these next: a capital followed by a lowercase letter (most
+        # of them: "The", "Nvidia") fails this one test instead of each branch's lookbehinds
+        r"(?=[A-Z0-9ab码號号\s])(?:"
         # not inside a word, and not an ordinary capitalised word ("The", "Nvidia"): both fail
         # here at once (the mixed-case exchange names are the exception)
         r"(?<=[A-Z])(?<![A-Za-z0-9._&/\-$][A-Z])(?=[A-Z0-9]|asdaq|boe)(?:"
@@ -269,13 +272,15 @@ _LEFT = re.compile(r"[A-Z0-9&]{1,6}(?:\.[A-C])?$")
 def _dotted(state: _State) -> None:
     """Dotted notations, from each "." followed by a capital or four or more digits."""
     text, rules = state.text, state.rules
-    covered = _Ranges([(t.start, t.end) for t in state.ticks])
+    covered: _Ranges | None = None  # built at the first dotted candidate (most texts have none)
     added = False
     for m in rules.dotted.finditer(text):
         dot = m.start()
         left_m = _LEFT.search(text, max(0, dot - 9), dot)
         if left_m is None:
             continue
+        if covered is None:
+            covered = _Ranges([(t.start, t.end) for t in state.ticks])
         start, end = left_m.start(), m.end()
         if start and text[start - 1] in _LEFT_EDGE:
             continue
