@@ -120,3 +120,46 @@ async def test_pending_bound_holds_fetching_back_while_handlers_are_slow(
 
     await fetch_all(requests, FetchPolicy(pending=3), on_response)
     assert most == 3 and feed_server.hits("/f9") == 1
+
+
+async def test_not_modified_answers_do_not_wait_for_pending_slots(
+    feed_server: FeedServer,
+) -> None:
+    # pending bounds bodies waiting to be parsed; a 304 carries none, so an all-304 poll is
+    # not held to `pending` requests at a time.
+    for i in range(8):
+        feed_server.add(f"/c{i}", RSS, etag=f'"v{i}"')
+    requests = [FetchRequest(i, feed_server.url(f"/c{i}"), etag=f'"v{i}"') for i in range(8)]
+    in_handler = most = 0
+
+    async def on_response(response: FetchResponse) -> None:
+        nonlocal in_handler, most
+        assert response.not_modified
+        in_handler += 1
+        most = max(most, in_handler)
+        await asyncio.sleep(0.1)
+        in_handler -= 1
+
+    await fetch_all(requests, FetchPolicy(pending=1), on_response)
+    assert most > 1
+
+
+async def test_a_conditional_request_that_brings_a_body_takes_a_pending_slot(
+    feed_server: FeedServer,
+) -> None:
+    for i in range(8):
+        feed_server.add(f"/n{i}", RSS, etag='"new"')
+    # The stored validators are stale: every answer is a 200 with a body.
+    requests = [FetchRequest(i, feed_server.url(f"/n{i}"), etag='"old"') for i in range(8)]
+    in_handler = most = 0
+
+    async def on_response(response: FetchResponse) -> None:
+        nonlocal in_handler, most
+        assert response.body == RSS
+        in_handler += 1
+        most = max(most, in_handler)
+        await asyncio.sleep(0.05)
+        in_handler -= 1
+
+    await fetch_all(requests, FetchPolicy(pending=2), on_response)
+    assert most == 2

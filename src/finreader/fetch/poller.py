@@ -5,12 +5,19 @@ one TLS context). One client for the whole poll was tried first: httpcore matche
 request against every pooled connection on each state change, so with 500 feeds on 50 hosts an
 all-304 poll spent ~1.9 s of CPU in that scan (1.5 million `is_idle` calls under cProfile);
 with a pool per host the scan covers at most `per_host` connections, and connections are still
-reused between the feeds of one host. A task per feed waits first for a
-pending slot (default 64: bodies fetched but not yet handled, which bounds memory when parsing
-is slower than the network), then for its host's slot (default 4, so one publisher is not
-hammered) and then for a global slot (default 32); waiting in that order means a feed queued
-behind a busy host never holds a global slot that another host could use. The network slots are
-released before `on_response` runs, so parsing and storing never hold the network back.
+reused between the feeds of one host.
+
+A task per feed waits for its host's slot (`per_host`, so one publisher is not hammered), then
+for a global slot (`concurrency`); in that order, a feed queued behind a busy host never holds a
+global slot that another host could use. The network slots are released before `on_response`
+runs, so parsing and storing never hold the network back.
+
+Bodies waiting to be parsed are bounded by `pending` slots, since parsing is slower than a fast
+network. A request without validators will bring a body, so it takes its pending slot before it
+goes out: a first poll fetches no faster than the workers parse, and holds at most `pending`
+bodies and results. A conditional request usually ends in a 304 that needs no slot, so it goes
+out at full concurrency and takes a slot only if a body comes back after all. (One gate before
+every request, as first built, made an all-304 poll wait on the memory bound for nothing.)
 """
 
 from __future__ import annotations
@@ -89,15 +96,25 @@ async def fetch_all(
     async def one(request: FetchRequest) -> None:
         key = host_key(request.url)
         host = host_slots.setdefault(key, asyncio.Semaphore(max(1, policy.per_host)))
-        async with pending_slots:
+        held = False
+        try:
+            if not (request.etag or request.last_modified):
+                await pending_slots.acquire()
+                held = True
             async with host, global_slots:
                 response = await fetch(client_for(key), request, policy)
+            if response.body is not None and not held:
+                await pending_slots.acquire()
+                held = True
             try:
                 await on_response(response)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("on_response failed for %s", request.url)
+        finally:
+            if held:
+                pending_slots.release()
 
     try:
         async with asyncio.TaskGroup() as group:
