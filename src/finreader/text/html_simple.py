@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from html import unescape
 from html.entities import html5
-from itertools import repeat
+from itertools import compress, repeat
 from typing import cast
 
 from finreader.text.blocks import Link, Piece, finish, finish_plain, safe_url, scrub
@@ -409,6 +409,10 @@ _TAG_SPLIT = re.compile(r"(<[^>]*>)")
 # Character references as html.unescape finds them.
 _CHARREF = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
 _REFERENCES: dict[str, str] = {}  # "&#x27;" -> "'"
+_ATTRIBUTE_REFERENCES: dict[str, str] = {}  # the same, by the attribute rule
+_LEGACY_MAX = max(len(name) for name in html5 if not name.endswith(";"))
+# A reference candidate (as _CHARREF reads one) still going when a tag starts.
+_REF_AT_TAG = re.compile(r"&[^\t\n\f <&;]{0,33}<")
 _NUMREF = re.compile(r"&#(?:([0-9]+)|[xX]([0-9a-fA-F]+))")
 # Code points html.unescape drops from a numeric reference while libxml2 keeps them.
 _UNESCAPE_DROPS = frozenset(
@@ -500,6 +504,7 @@ _MARK_APART = {code: mark or "\x01" for code, mark in _MARK.items()}
 _BOUNDARY_BARS = str.maketrans(dict.fromkeys(_BOUNDARY_KIND, "|"))
 _ONLY_BOUNDARIES = str.maketrans(dict.fromkeys(f"aA*{_OPENS}{_CLOSES}"))
 _SIMPLE_LINK = re.compile(r'<a href="([^"&<>]*)">')
+_FIRST_HREF = re.compile(rf'<a{_WS}+href{_WS}*={_WS}*"([^"]*)"', re.IGNORECASE)
 # tag text -> its code; every <a href> is new, so those are classified as they come
 _CODES: dict[str, str] = {}
 
@@ -530,6 +535,8 @@ def _flat_codes(parts: list[str]) -> str | None:
 
 
 def _is_flat(codes: str) -> bool:
+    if _FLAT_DOC.fullmatch(codes) is not None:
+        return True
     for _ in range(6):  # each round removes one level of paired formatting
         stripped = _FORMAT_PAIR.sub("", codes)
         if stripped == codes:
@@ -540,64 +547,92 @@ def _is_flat(codes: str) -> bool:
 
 def _flat_pieces(html: str, parts: list[str], codes: str, base_url: str | None) -> list[Piece]:
     decode = "&" in html
-    hrefs: list[str | None] = []
-    linked = _flat_links(parts, codes, hrefs, base_url, decode) if "a" in codes else {}
-    # Each tag becomes SEP where a block ends, else nothing, or the unused "\x01" when the
-    # text has references to decode: between two texts it keeps a reference from running
-    # on into the next text ("&am</b>p;" is not "&amp;"), so the whole text decodes at once.
-    if decode and "\x01" in html:
+    linked = _flat_links(parts, codes, base_url, decode) if "a" in codes else {}
+    # Each tag becomes SEP where a block ends, else nothing, and the whole text decodes at
+    # once. Unless a reference runs into a tag ("&am</b>p;" is not "&amp;"): then the other
+    # tags become the unused "\x01", which ends a reference as the tag did.
+    apart = decode and _REF_AT_TAG.search(html) is not None
+    if apart and "\x01" in html:
         parts[0::2] = [_text(t) if "&" in t else t for t in parts[0::2]]
-        decode = False
-    parts[1::2] = map((_MARK_APART if decode else _MARK).__getitem__, codes)
+        decode = apart = False
+    parts[1::2] = map((_MARK_APART if apart else _MARK).__getitem__, codes)
     whole = "".join(parts)
     if "<" in whole:
         raise _NotSimple  # a "<" that is not a tag
     if decode:
-        whole = _text(whole).replace("\x01", "")
+        whole = _text(whole)
+        if apart:
+            whole = whole.replace("\x01", "")
     blocks = normalise(whole)
     kinds = [*map(_BOUNDARY_KIND.__getitem__, codes.translate(_ONLY_BOUNDARIES)), "p"]
-    if not linked:
-        return [Piece(kind, text) for kind, text in zip(kinds, blocks, strict=True) if text]
-    out: list[Piece] = []
-    for index, (kind, text) in enumerate(zip(kinds, blocks, strict=True)):
-        segs = linked.get(index)
-        if segs is not None:
-            piece = linked_piece(kind, segs, hrefs)
-            if piece is not None:
-                out.append(piece)
-        elif text:
-            out.append(Piece(kind, text))
+    made: dict[int, Piece | None] = {}
+    for index, (texts, links) in linked.items():
+        made[index] = _linked_block(kinds[index], blocks[index], texts, links)
+        blocks[index] = ""
+    out = list(map(Piece, compress(kinds, blocks), filter(None, blocks)))  # the non-empty
+    for index in sorted(made, reverse=True):
+        piece = made[index]
+        if piece is not None:
+            out.insert(len(list(filter(None, blocks[:index]))), piece)
     return out
+
+
+_FlatLink = tuple[int, int, "str | None"]  # first text, end text (block-relative), URL
 
 
 def _flat_links(
-    parts: list[str], codes: str, hrefs: list[str | None], base_url: str | None, decode: bool
-) -> dict[int, list[tuple[str, int]]]:
-    """For each block holding a link, by index: its texts, each with the index in hrefs of
-    the link it is in or -1. Appends the links' URLs to hrefs."""
-    out: dict[int, list[tuple[str, int]]] = {}
+    parts: list[str], codes: str, base_url: str | None, decode: bool
+) -> dict[int, tuple[list[str], list[_FlatLink]]]:
+    """For each block holding a link, by index: its texts (decoded), and its links as the
+    range of those texts each spans, with its URL."""
+    out: dict[int, tuple[list[str], list[_FlatLink]]] = {}
     bars = codes.translate(_BOUNDARY_BARS)  # "|" where a block ends
     at = codes.find("a")
     while at >= 0:
-        first = bars.rfind("|", 0, at) + 1  # the block's first tag
-        end = bars.find("|", at)
+        first = bars.rfind("|", 0, at) + 1  # the block's first tag; its first text
+        end = bars.find("|", at)  # the tag ending the block; its last text
         if end < 0:
             end = len(codes)
-        segs = [(parts[2 * first], -1)]
-        link = -1
-        for tag in range(first, end):
-            code = codes[tag]
-            if code == "a":
-                hrefs.append(safe_url(_href(parts[2 * tag + 1]), base_url))
-                link = len(hrefs) - 1
-            elif code == "A":
-                link = -1
-            segs.append((parts[2 * tag + 2], link))
+        texts = parts[2 * first : 2 * end + 1 : 2]
         if decode:
-            segs = [(_text(text), link) for text, link in segs]
-        out[bars.count("|", 0, first)] = segs
-        at = codes.find("a", end)
+            texts = [_text(t) for t in texts]
+        links: list[_FlatLink] = []
+        while 0 <= at < end:
+            close = codes.find("A", at)  # in this block: the grammar pairs them there
+            url = safe_url(_href(parts[2 * at + 1]), base_url)
+            links.append((at + 1 - first, close + 1 - first, url))
+            at = codes.find("a", close)
+        out[bars.count("|", 0, first)] = (texts, links)
+        if at >= 0:
+            at = codes.find("a", end)
     return out
+
+
+def _linked_block(kind: str, text: str, texts: list[str], links: list[_FlatLink]) -> Piece | None:
+    """The piece of a block holding links: text is its plain text (normalise), texts are
+    what it was made of, and links say which of those each link spans."""
+    if not text:
+        return None
+    if text == "".join(texts) and "](" not in text:
+        # Normalising changed nothing, so a link spans its texts where they stand, less
+        # outer spaces (the only whitespace left), as linked_piece would find.
+        spans: list[Link] = []
+        for first, end, url in links:
+            if url is None:
+                continue
+            inner = "".join(texts[first:end])
+            lead = len(inner) - len(inner.lstrip(" "))
+            size = len(inner.strip(" "))
+            if size:
+                before = sum(map(len, texts[:first])) + lead
+                spans.append((before, before + size, url))
+        return Piece(kind, text, spans)
+    marks = [-1] * len(texts)
+    hrefs: list[str | None] = []
+    for index, (first, end, url) in enumerate(links):
+        marks[first:end] = [index] * (end - first)
+        hrefs.append(url)
+    return linked_piece(kind, list(zip(texts, marks, strict=True)), hrefs)
 
 
 def _walk(parts: list[str], base_url: str | None) -> list[Piece] | None:
@@ -730,21 +765,17 @@ _KNOWN_CONTAINERS = frozenset(["a", *_INLINE_TAGS, *_BLOCK_TAGS])
 
 def _href(tag: str) -> str | None:
     """The href of an <a> start tag as libxml2 gives it (the first one wins)."""
-    m = _SIMPLE_LINK.fullmatch(tag)
+    m = _FIRST_HREF.match(tag)  # the tag is valid (_classify), so this is the attribute
     if m is not None:
-        return m.group(1)
+        value = m.group(1)
+        return _attribute(value) if "&" in value else value
     body = tag[2:-1]
-    if not body or "href" not in body.lower():
+    if "href" not in body and "href" not in body.lower():
         return None
-    for m in _ATTR_RE.finditer(body):
-        if m.group(1).lower() == "href":
-            value = m.group(2)
-            if value is None:
-                value = m.group(3)
-            if value is None:
-                value = m.group(4)
-            if value is None:
-                return ""
+    # findall gives "" for a missing value, as lxml does for a bare `href`
+    for name, double, single, bare in _ATTR_RE.findall(body):
+        if name.lower() == "href":
+            value = double or single or bare
             return _attribute(value) if "&" in value else value
     return None
 
@@ -785,21 +816,35 @@ def _check_numeric(raw: str) -> None:
 def _attribute(value: str) -> str:
     """An attribute value with references decoded by the HTML5 attribute rule: a legacy name
     without ";" followed by "=" or a letter or digit stays as written ("?a=1&copy=2")."""
+    if "&" not in value.replace("&amp;", ""):
+        return value.replace("&amp;", "&")  # the usual one, in query strings
     if "&#" in value:
         _check_numeric(value)
     return _CHARREF.sub(_attribute_ref, value)
 
 
 def _attribute_ref(m: re.Match[str]) -> str:
-    ref = m.group(1)
+    whole = m.group()
+    value = _ATTRIBUTE_REFERENCES.get(whole)
+    if value is None:
+        value = _decode_attribute_ref(whole)
+        if len(_ATTRIBUTE_REFERENCES) >= _MAX_CACHE:
+            _ATTRIBUTE_REFERENCES.clear()
+        _ATTRIBUTE_REFERENCES[whole] = value
+    return value
+
+
+def _decode_attribute_ref(whole: str) -> str:
+    ref = whole[1:]
     if ref[0] == "#":
-        return unescape(m.group(0))
+        return unescape(whole)
     if ref in html5:
         return html5[ref]
-    for end in range(len(ref) - 1, 1, -1):
+    # Only a name without ";" can be a prefix, and those are at most _LEGACY_MAX long.
+    for end in range(min(len(ref) - 1, _LEGACY_MAX), 1, -1):
         if ref[:end] in html5:
             after = ref[end]
             if after == "=" or (after.isascii() and after.isalnum()):
-                return m.group(0)
+                return whole
             return html5[ref[:end]] + ref[end:]
-    return m.group(0)
+    return whole
