@@ -330,8 +330,10 @@ class Library:
 
     @staticmethod
     def _worker_context() -> multiprocessing.context.BaseContext:
+        from finreader.pipeline import WORKER_PRELOAD
+
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["finreader.pipeline"])
+        context.set_forkserver_preload(WORKER_PRELOAD)
         return context
 
     def start_workers(self) -> None:

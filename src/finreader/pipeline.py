@@ -3,6 +3,11 @@
 It runs in worker processes, so both cores parse and clean while the event loop keeps the network
 busy: at 500 feeds x 50 items this is ~25,000 items of work, the bulk of a first poll's CPU.
 Arguments and results are plain picklable data; nothing here touches SQLite or HTTP.
+
+The parser and the text pipeline are imported where they are used: the poll's parent process
+imports this module only to hand `prepare` to its workers, and importing lxml, the feed parsers
+and the rule and company data there cost it ~8 MB for nothing. The worker server preloads them
+(library.py), so workers share those pages instead of importing them per task.
 """
 
 from __future__ import annotations
@@ -11,12 +16,16 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from finreader.feeds.parse import FeedError, parse_feed
 from finreader.models import ParsedEntry, ProcessedArticle
 from finreader.store.rows import ItemRow, item_row
-from finreader.text import process as text_process
-from finreader.text.sanitize import for_storage
+
+if TYPE_CHECKING:
+    from finreader.text.process import RuleSet
+
+# What the worker server imports before it forks a worker (see the module docstring).
+WORKER_PRELOAD = ["finreader.pipeline", "finreader.feeds.parse", "finreader.text.process"]
 
 _TAG = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|/[a-zA-Z]|!--)")
 
@@ -36,8 +45,10 @@ FrozenRules = tuple[tuple[tuple[str, object], ...], ...]
 
 
 @lru_cache(maxsize=64)
-def _rules(user_rules: FrozenRules, disabled: tuple[str, ...]) -> text_process.RuleSet:
-    return text_process.compile_rules([dict(r) for r in user_rules], list(disabled))
+def _rules(user_rules: FrozenRules, disabled: tuple[str, ...]) -> RuleSet:
+    from finreader.text.process import compile_rules
+
+    return compile_rules([dict(r) for r in user_rules], list(disabled))
 
 
 def freeze_rules(rules: Sequence[Mapping[str, object]]) -> FrozenRules:
@@ -46,9 +57,12 @@ def freeze_rules(rules: Sequence[Mapping[str, object]]) -> FrozenRules:
 
 
 def process_entry(
-    entry: ParsedEntry, rules: text_process.RuleSet | None, base_url: str | None
+    entry: ParsedEntry, rules: RuleSet | None, base_url: str | None
 ) -> ProcessedArticle:
     """Process one item; a failure in the text pipeline keeps the item, uncleaned, with a reason."""
+    from finreader.text import process as text_process
+    from finreader.text.sanitize import for_storage
+
     # Parsers label any description as HTML; a body with no tag at all is plain text, whose
     # blank lines (not tags) carry the paragraph structure (the seed article is such a body).
     is_html = entry.content_is_html and _TAG.search(entry.content) is not None
@@ -76,6 +90,8 @@ def prepare(
     disabled: tuple[str, ...] = (),
 ) -> PreparedFeed:
     """Parse body and process every entry. Never raises: errors come back in .error."""
+    from finreader.feeds.parse import FeedError, parse_feed
+
     try:
         parsed = parse_feed(body, url=url, headers=headers)
     except FeedError as exc:
