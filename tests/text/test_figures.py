@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import sys
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from finreader.models import FIGURE
+from finreader.text import figures
 from finreader.text.figures import find_figures
 
 
@@ -174,3 +178,97 @@ def test_figures_never_raise_and_stay_in_bounds(text: str) -> None:
         assert span.start >= last  # in order, not overlapping
         assert span.direction in (None, "up", "down")
         last = span.end
+
+
+# --- the direction search (reversed clause, regex) against the old word-by-word lookup ---
+
+_OLD_MARK = re.compile(r"[,;:，。；：！？!?\n、()（）]|\s\.")
+
+
+def _old_direction(text: str, start: int, end: int, prev_end: int) -> str | None:
+    """The direction lookup find_figures used before it searched the reversed clause: sign,
+    word after, then the nearest word in the clause before (split and looked up one by one)."""
+    rules = figures._rules()
+    surface = text[start:end]
+    if surface[0] == "+":
+        return "up"
+    if surface[0] in "-−" and len(surface) > 1 and surface[1].isdigit():
+        return "down"
+    if text.startswith(" ", end):
+        after = text[end + 1 : end + 12].split(None, 1)
+        if after:
+            found = rules.en_after_words.get(after[0].rstrip(",.;:").lower())
+            if found is not None:
+                return found
+    lo = max(start - 40, prev_end)
+    if lo >= start:
+        return None
+    seg = text[lo:start]
+    if not seg.isascii():
+        for size in (2, 1, 3, 4):
+            if seg[-size:] in rules.zh_words:
+                return rules.zh_words[seg[-size:]]
+    mark = _OLD_MARK.search(seg[::-1])
+    if mark is not None:
+        seg = seg[len(seg) - mark.start() :]
+    words = rules.zh_regex.findall(seg)
+    if words:
+        return rules.zh_words[words[-1]]
+    en_words = {w[::-1]: d for w, d in rules.en_reversed_words.items()}
+    for word in reversed(seg.split()):
+        found = en_words.get(word.strip("\"'“”‘’,.;:").lower())
+        if found is not None:
+            return found
+    return None
+
+
+def _check_directions(text: str) -> None:
+    prev_end = 0
+    for span in find_figures(text):
+        assert span.direction == _old_direction(text, span.start, span.end, prev_end), (
+            text,
+            text[span.start : span.end],
+        )
+        prev_end = span.end
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "direction"),
+    [
+        ("元,loss 15,082 pct  跌", "15,082 pct", "down"),  # a token right after the clause mark
+        ("价格扩大跌5%", "5%", "down"),  # overlapping words: "扩大" + "大跌"
+        ("收入减少赚3亿元", "3亿元", "down"),
+        ("shares ROSE 5%", "5%", "up"),
+        ("shares \u212aept rose. 5%", "5%", None),  # ". " closes the clause
+        ("it 'fell' 5%", "5%", "down"),
+        ("upside\u00a05%", "5%", "up"),
+        ("a 5% \u0130ncrease", "5%", None),
+    ],
+)
+def test_direction_edge_cases(text: str, figure: str, direction: str | None) -> None:
+    assert directions(text)[figure] == direction
+    _check_directions(text)
+
+
+def test_lowered_keeps_length_except_dotted_i() -> None:
+    # figures._lowered relies on U+0130 being the only character lower() lengthens
+    grows = [c for c in map(chr, range(sys.maxunicode + 1)) if len(c.lower()) != 1]
+    assert grows == ["\u0130"]
+
+
+_DIRECTION_ALPHABET = (
+    "0123456789.,%$+- \n()，。:;'\"“.涨跌升降增长下上大扩减少赚亿元百分点"
+    "riseupfallsdownlossgainRISEUPK\u212a\u0130"
+)
+_DIRECTION_WORDS = st.sampled_from(
+    [" rose ", " fell ", "上涨", "下跌", "扩大", "大跌", "减少", "少赚", ", ", ". ", " up", "loss"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(alphabet=_DIRECTION_ALPHABET, max_size=12) | _DIRECTION_WORDS, max_size=12))
+def test_directions_match_the_word_by_word_lookup(parts: list[str]) -> None:
+    text = "".join(parts)
+    _check_directions(text)
+    for span in find_figures(text):
+        assert not text[span.end - 1].isspace()
