@@ -216,6 +216,61 @@ def nested_soup(draw: st.DrawFn, depth: int = 0) -> str:
     return "".join(out)
 
 
+_PLAIN_TEXTS = [t for t in _TEXTS if "<" not in t]
+_FORMATTING = ["b", "i", "em", "strong", "span", "font", "small", "u", "s", "sup", "sub", "code"]
+_LINK_TAGS = [
+    '<a href="https://x.test/1">', "<a href='https://x.test/2?a=1&b=2&amp;c=3&copy=4'>",
+    '<a class="t" href="/rel#x" target="_blank">', "<a>", '<a href="javascript:x">',
+    '<A HREF="https://x.test/3">', '<a href = "https://x.test/&#x41;">',
+]  # fmt: skip
+
+
+@st.composite
+def inline_run(draw: st.DrawFn, depth: int = 0) -> str:
+    """Text-level content: text, images, <br>, formatting (sometimes unbalanced), links."""
+    out: list[str] = []
+    for _ in range(draw(st.integers(0, 5))):
+        pick = draw(st.integers(0, 9))
+        if pick < 4:
+            out.append(draw(st.sampled_from(_PLAIN_TEXTS if pick else _TEXTS)))
+        elif pick == 4:
+            out.append(
+                draw(st.sampled_from(["<br>", "<br/>", "<img src='x.png'>", "<br>", "<hr>"]))
+            )
+        elif pick < 8 and depth < 3:
+            name = draw(st.sampled_from(_FORMATTING))
+            close = draw(st.sampled_from([f"</{name}>"] * 8 + ["", "</b>", "</em>"]))
+            out.append(f"<{name}>{draw(inline_run(depth + 1))}{close}")
+        elif depth < 3:
+            tag = draw(st.sampled_from(_LINK_TAGS))
+            close = draw(st.sampled_from(["</a>"] * 8 + [""]))
+            out.append(f"{tag}{draw(inline_run(depth + 1))}{close}")
+    return "".join(out)
+
+
+@st.composite
+def flat_soup(draw: st.DrawFn) -> str:
+    """Rows of paragraphs, headings, lists and divs as feeds write them, some sloppy."""
+    out: list[str] = []
+    for _ in range(draw(st.integers(0, 6))):
+        pick = draw(st.integers(0, 6))
+        if pick == 0:
+            out.append(draw(inline_run()))  # top-level text
+        elif pick == 1:
+            items = "".join(
+                f"<li>{draw(inline_run())}{draw(st.sampled_from(['</li>', '']))}"
+                for _ in range(draw(st.integers(0, 3)))
+            )
+            name = draw(st.sampled_from(["ul", "ol"]))
+            out.append(f"<{name}>{items}</{name}>")
+        else:
+            name = draw(st.sampled_from(["p", "p", "p", "div", "h2", "h3", "figure", "li"]))
+            close = draw(st.sampled_from([f"</{name}>"] * 8 + ["", "</p>"]))
+            out.append(f"<{name}>{draw(inline_run())}{close}")
+        out.append(draw(st.sampled_from(["", "\n", "\n\n", " "])))
+    return "".join(out)
+
+
 SOUP = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -228,6 +283,12 @@ def test_tag_soup(html: str) -> None:
 @SOUP
 @given(nested_soup())
 def test_nested_soup(html: str) -> None:
+    assert_same(html)
+
+
+@SOUP
+@given(flat_soup())
+def test_feed_shaped_soup(html: str) -> None:
     assert_same(html)
 
 

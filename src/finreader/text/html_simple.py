@@ -63,6 +63,7 @@ SEP = "\x00"
 # A block text starting like a Markdown marker finish strips (a block's text follows a SEP).
 _LEAD = re.compile("\x00 *[#*+•>-]")
 _LEAD_CHARS = ("#", "*", "+", "•", ">", "-")
+_OTHER_SPACES = ("\n", "\xa0", "\t", "\r")  # whitespace feeds use besides " "
 # Kinds that win over the plain paragraph when nested: a <p> inside <li> is a list item.
 _PRIORITY = ("pre", "h", "row", "li", "quote")
 
@@ -241,7 +242,12 @@ def normalise(whole: str) -> list[str]:
     # as spaces they keep the texts printable, and they collapse the same.
     whole = whole.replace("\n", " ")
     texts = whole.split(SEP)
-    if all(map(str.isprintable, texts)):
+    visible = all(map(str.isprintable, texts))
+    if not visible and any(space in whole for space in _OTHER_SPACES):
+        whole = _as_spaces(whole)  # &nbsp; is common: one more scan beats the slow way
+        texts = whole.split(SEP)
+        visible = all(map(str.isprintable, texts))
+    if visible:
         # No whitespace but " " (every other space is unprintable) and nothing that finish
         # drops: collapsing spaces is a strip unless some are doubled.
         if "  " in whole:
@@ -258,13 +264,23 @@ def normalise(whole: str) -> list[str]:
     return [finish_plain(" ".join(t.split())) for t in texts]
 
 
+def _as_spaces(text: str) -> str:
+    """text with newlines, tabs, CRs and no-break spaces as plain spaces (text itself when it
+    has none): the same length, and whitespace collapsing treats them alike."""
+    for space in _OTHER_SPACES:
+        if space in text:
+            text = text.replace(space, " ")
+    return text
+
+
 def linked_piece(kind: str, segs: list[tuple[str, int]], hrefs: list[str | None]) -> Piece | None:
     """The piece of a block's texts, each with the index in hrefs of the link it is in (or
     -1), with link spans; None when no text is left."""
     text = "".join([raw for raw, _ in segs])
-    if "\n" in text:  # as a space it collapses the same, and keeps lengths (see normalise)
-        text = text.replace("\n", " ")
-        segs = [(raw.replace("\n", " "), link) for raw, link in segs]
+    spaced = _as_spaces(text)  # collapse the same, and keep lengths (see normalise)
+    if spaced is not text:
+        text = spaced
+        segs = [(_as_spaces(raw), link) for raw, link in segs]
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         # Nothing to collapse (see normalise): the text stays as it is, and a link spans its
         # texts without their outer spaces.
@@ -395,6 +411,7 @@ _MAX_DEPTH = 100  # libxml2 stops descending at 256; stay well clear of it
 _MAX_CACHE = 4096
 
 _OPEN, _CLOSE, _VOID = range(3)  # what a tag does to the stack
+_HTML_SPACE = " \t\n\r\f"
 _WS = "[ \t\n\r\f]"  # HTML whitespace; Python's \s also matches NBSP, which is a name char here
 _ATTR = (
     rf"([^ \t\n\r\f\"'<>/=]+)(?:{_WS}*={_WS}*"
@@ -468,19 +485,21 @@ def simple_pieces(html: str, base_url: str | None) -> list[Piece] | None:
 # link (</b> in <b><a>x</b> ends the link).
 _FLAT_LETTERS = {
     "p": "p", "div": "d", "ul": "u", "ol": "o", "li": "l", "a": "a",
-    "h1": "q", "h2": "r", "h3": "s", "h4": "t", "h5": "v", "h6": "w",
+    "h1": "q", "h2": "r", "h3": "s", "h4": "t", "h5": "v", "h6": "w", "figure": "z",
     "b": "b", "i": "i", "em": "e", "strong": "g", "span": "n", "font": "f", "small": "m",
     "u": "k", "s": "j", "sup": "x", "sub": "y", "code": "c",
 }  # fmt: skip
 _OPENS = "bcefgijkmnxy"  # formatting
 _CLOSES = _OPENS.upper()
 _LINK = rf"a[*{_OPENS}]*A"  # a link holds text, images and formatting it does not close
-_FORMAT_PAIR = re.compile("|".join(rf"{c}(?:\*|{_LINK})*{c.upper()}" for c in _OPENS))
+# Innermost formatting around text and images. Not around links: stripping <b><a>..</a></b>
+# inside a link would hide a link in a link.
+_FORMAT_PAIR = re.compile("|".join(rf"{c}\**{c.upper()}" for c in _OPENS))
 _INLINE_BODY = rf"(?:[*{_OPENS}{_CLOSES}]|{_LINK})*"  # headings and list items
 _BREAKING_BODY = rf"(?:[*!{_OPENS}{_CLOSES}]|{_LINK})*"  # paragraphs may hold <br> too
 _TOP = rf"[*!]|{_LINK}"  # formatting outside blocks must pair up (and is gone by now)
 _BLOCK = (
-    rf"p{_BREAKING_BODY}P|q{_INLINE_BODY}Q|r{_INLINE_BODY}R|s{_INLINE_BODY}S"
+    rf"p{_BREAKING_BODY}P|z{_BREAKING_BODY}Z|q{_INLINE_BODY}Q|r{_INLINE_BODY}R|s{_INLINE_BODY}S"
     rf"|t{_INLINE_BODY}T|v{_INLINE_BODY}V|w{_INLINE_BODY}W"
     rf"|u(?:l{_INLINE_BODY}L)*U|o(?:l{_INLINE_BODY}L)*O"
 )
@@ -492,7 +511,7 @@ _UNSEEN = "?"  # a tag not classified yet
 # Which codes end a block's text, and the kind of that text: a closing heading or list item
 # ends text of that kind; every other boundary ends text outside them, of kind "p".
 _BOUNDARY_KIND = {
-    **dict.fromkeys("pPdDuUoOl!qrstvw", "p"),
+    **dict.fromkeys("pPzZdDuUoOl!qrstvw", "p"),
     **dict.fromkeys("QRSTVW", "h"),
     "L": "li",
 }
@@ -613,7 +632,11 @@ def _linked_block(kind: str, text: str, texts: list[str], links: list[_FlatLink]
     what it was made of, and links say which of those each link spans."""
     if not text:
         return None
-    if text == "".join(texts) and "](" not in text:
+    raw = "".join(texts)
+    if raw != text and _as_spaces(raw) == text:
+        texts = list(map(_as_spaces, texts))  # (see normalise)
+        raw = text
+    if raw == text and "](" not in text:
         # Normalising changed nothing, so a link spans its texts where they stand, less
         # outer spaces (the only whitespace left), as linked_piece would find.
         spans: list[Link] = []
@@ -652,7 +675,9 @@ def _walk(parts: list[str], base_url: str | None) -> list[Piece] | None:
     push = stack.append
     closed_by = _CLOSED_BY.get
     none = _NONE
-    text = parts[0]
+    # libxml2 drops the HTML whitespace a document starts with. Whether a text is there at
+    # all matters: a flush of only whitespace still ends the run of a link (Builder.linked).
+    text = parts[0].lstrip(_HTML_SPACE)
     if text:
         add(_text(text))
     tag_index = 1
@@ -696,8 +721,6 @@ def _walk(parts: list[str], base_url: str | None) -> list[Piece] | None:
                 b.open(code, name, None)
         tag_index += 2
         if text:
-            if len(texts) == b.start and text.isspace():
-                continue  # spaces before a block's first text never show (no <pre> here)
             if b.link >= 0:
                 seg_links[len(texts)] = b.link
             add(_text(text) if "&" in text else text)
