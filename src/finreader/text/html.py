@@ -6,6 +6,9 @@ lxml `etree.fromstring(HTMLParser)` + `iterwalk` 12,000 docs/s; lxml.html.fragme
 win, and another dependency); stdlib html.parser 3,000. `iterwalk` is iterative, so 5,000 nested
 <div>s cannot hit RecursionError, and libxml2 recovers from broken markup.
 
+Feed items simple enough skip libxml2 altogether (html_simple.simple_pieces: same blocks,
+~2.4x faster on typical items); lxml parses the rest, and both drive html_simple.Builder.
+
 Images are dropped (alt text is rarely article text: chart titles, "photo"); script, style,
 forms, iframes, svg and other non-text elements are skipped with their content. Links become
 link spans (absolute http(s) only).
