@@ -303,6 +303,15 @@ def test_fast_path_takes_common_feed_markup() -> None:
     assert assert_same(html)
 
 
+def test_nesting_deeper_than_libxml2_goes() -> None:
+    # libxml2 stops at 256 levels and html_to_pieces falls back to stripping tags (no links)
+    for depth in (90, 250, 300, 1000):
+        for inner in ("<b>", "<div>", "<span><a href='https://x.test/'>"):
+            html = f"<p>a{inner * depth}<a href='https://x.test/'>x</a>y</p><p>tail</p>"
+            assert_same(html)
+            assert_same(html.replace("<p>", "", 1))
+
+
 def test_fast_path_declines_what_it_cannot_mirror() -> None:
     for html in (
         "<p>a<script>x</script></p>",

@@ -423,6 +423,8 @@ _END_RANK = {
 }  # fmt: skip
 _MAX_DEPTH = 100  # libxml2 stops descending at 256; stay well clear of it
 _MAX_CACHE = 4096
+_MAX_SIZE = 1_000_000  # characters of HTML the fast path takes
+_MAX_TAG = 4000  # characters in one tag
 
 _OPEN, _CLOSE, _VOID = range(3)  # what a tag does to the stack
 _HTML_SPACE = " \t\n\r\f"
@@ -465,6 +467,8 @@ def simple_pieces(html: str, base_url: str | None) -> list[Piece] | None:
 
     html has had NULs and an XML declaration removed and is not blank (html_to_pieces).
     """
+    if len(html) > _MAX_SIZE:
+        return None  # libxml2 has limits on text and name lengths; let it apply them
     if not html.isascii():
         try:
             html.encode("utf-16-le")  # 7x faster than a regex search for surrogates
@@ -568,6 +572,8 @@ def _flat_codes(parts: list[str]) -> str | None:
 
 
 def _is_flat(codes: str) -> bool:
+    if len(codes) > _MAX_DEPTH and sum(map(codes.count, _OPENS)) > _MAX_DEPTH - 10:
+        return False  # formatting could nest as deep as libxml2 gives up (see _walk)
     if _FLAT_DOC.fullmatch(codes) is not None:
         return True
     for _ in range(6):  # each round removes one level of paired formatting
@@ -770,6 +776,8 @@ def _close_misplaced(name: str, stack: list[str], b: Builder) -> None:
 def _classify(tag: str) -> tuple[int, str, int, bool]:
     """(action, lower-case name, builder code, plain block) of a tag the fast path handles;
     raises _NotSimple for any other. A plain block is one of KIND "p": it only flushes."""
+    if len(tag) > _MAX_TAG:
+        raise _NotSimple
     m = _END_TAG.fullmatch(tag)
     if m is not None:
         name = m.group(1).lower()
