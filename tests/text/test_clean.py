@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from finreader.text.process import RuleError, compile_rules, process
+from finreader.text.clean import _judge
+from finreader.text.process import RuleError, RuleSet, compile_rules, process
 
 BODY_EN = (
     "Widget Corp said on Tuesday that quarterly revenue rose 12% to $4.2 billion, helped by "
@@ -338,3 +339,53 @@ def test_compiled_rules_are_cached() -> None:
     assert compile_rules() is compile_rules()
     user = [{"name": "x", "match": "y"}]
     assert compile_rules(user) is compile_rules([dict(user[0])])
+
+
+def _one_group_at_a_time(text: str, ruleset: RuleSet) -> tuple[object, ...]:
+    """The verdict as Dispatch + RuleGroup define it: every chosen group tried in rule order."""
+    tails, blocks, trims = ruleset.dispatch.groups(text, ruleset.scanner.present(text))
+    tail = None
+    for g in tails:
+        hit = g.find(text)
+        if hit is not None and (tail is None or hit[1].start() < tail[1]):
+            tail = (hit[0], hit[1].start())
+    block = next((hit[0] for g in blocks if (hit := g.find(text)) is not None), None)
+    found = sorted((h for g in trims for h in g.finditer(text)), key=lambda h: (h[1], -h[2]))
+    return tail, block, found
+
+
+@pytest.mark.parametrize("user", [False, True])
+def test_verdicts_are_those_of_each_chosen_group_in_rule_order(user: bool) -> None:
+    # The reference for any faster way of judging a block (merged regexes, batches): the first
+    # rule in rule order wins, for tails, blocks and user rules alike.
+    ruleset = compile_rules(
+        [{"name": "u-start", "match": "Related", "action": "block", "anchor": "start"}]
+        if user
+        else None
+    )
+    samples = [
+        "相关阅读", "Related Articles", "Related: five charts", "视频：发布会回放", "Photo via X",
+        "责任编辑：王某", "2024-05-01 10:30", "12 条评论", "Share this article", "placeholder",
+        "Reporting by Jane Roe; Editing by Bob Poe", "Title: Widget Corp", "About Widget Corp.",
+        "Source: Reuters", "https://example.com/a", "Also Read: Widget Corp beats estimates",
+        "Forward-Looking Statements", "#恒指 #科指", "Media Contacts:", "风险提示", "广告",
+        "Jane Roe, a senior reporter, has covered energy for a decade.", BODY_EN, BODY_ZH,
+    ]  # fmt: skip
+    for text in samples:
+        v = _judge(text, ruleset)
+        assert (v.tail, v.block, v.trims) == _one_group_at_a_time(text, ruleset), text
+
+
+def test_title_is_found_when_casefolding_lengthens_the_text() -> None:
+    # "ß" casefolds to "ss": the probe search over all blocks at once falls back to one block
+    # at a time, and the title must go either way.
+    title = "Die Straße der Widget AG wird teurer"
+    text, rules = clean("Größte Übernahme", title, BODY_EN, title=title)
+    assert text == f"Größte Übernahme\n\n{BODY_EN}" and "title" in rules
+
+
+def test_a_trimmed_block_is_judged_again() -> None:
+    # The trim leaves "Related" alone on its line, which the next round's tail rule then cuts.
+    text, rules = clean(BODY_EN, "Related （记者 王某某）", BODY_EN2)
+    assert text == BODY_EN
+    assert {"reporter-tag", "related-heading"} <= rules

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from finreader.models import Removal
 from finreader.text.blocks import Piece, cut, strip_piece
@@ -29,6 +31,7 @@ _SENTENCE_END = frozenset(".。!！?？\"”’'…:：;；)）」』")
 _NOT_TITLE_END = frozenset(".。,，;；:：")
 _NAV_PUNCT = re.compile(r"[。.!！?？,，;；:：、“”\"]")
 _TITLE_SCAN = 5  # blocks searched for an inferable title
+_LABEL_MAX = 12  # a byline label alone on its line ("作者", "Source:") is at most this long
 _TAIL_MIN_BEFORE = 40
 _LINK_ONLY_REST = 12
 _HEADLINE_MIN_SPACES = 4  # chars outside links a link-only block may have: "Related: ", " | "  # chars of article needed before a tail may cut (else drop only the block)
@@ -68,15 +71,54 @@ def _may_start_with(text: str, nt: str) -> bool:
     return nt.startswith(prefix)
 
 
-@dataclass(slots=True)
 class _Verdict:
     """What the rules say about one text: the first tail (rule, where), the first block rule,
-    the trims (rule, start, end) sorted."""
+    the trims (rule, start, end) sorted, a byline; and the text-only tests the structural passes
+    make on every round (a label that announces a byline on the next line, a nav-menu entry, a
+    headline shape), so that a round over unchanged blocks reads flags instead of re-testing."""
 
-    tail: tuple[str, int] | None
-    block: str | None
-    trims: list[tuple[str, int, int]]
-    byline: tuple[str, str] | None
+    __slots__ = ("block", "byline", "headline", "label", "nav", "tail", "trims")
+
+    def __init__(
+        self,
+        tail: tuple[str, int] | None,
+        block: str | None,
+        trims: list[tuple[str, int, int]],
+        byline: tuple[str, str] | None,
+        shape: tuple[str, bool, bool],
+    ) -> None:
+        self.tail = tail
+        self.block = block
+        self.trims = trims
+        self.byline = byline
+        self.label, self.nav, self.headline = shape
+
+
+_NO_SHAPE = ("", False, False)
+
+
+def _shape(text: str, rules: RuleSet) -> tuple[str, bool, bool]:
+    """(byline label field or "", nav-menu entry, headline shape) of a text."""
+    n = len(text)
+    h = rules.heuristics
+    if n > h.headline_max and n > h.nav_max_chars and n > _LABEL_MAX:
+        return _NO_SHAPE  # a paragraph: most blocks
+    label = ""
+    if n <= _LABEL_MAX:
+        b = rules.bylines
+        word = text.casefold().rstrip(":：")
+        if word:
+            label = "author" if word in b.next_author else "source" if word in b.next_source else ""
+    nav = n <= h.nav_max_chars and not _NAV_PUNCT.search(text) and " | " not in text
+    headline = (
+        h.headline_min <= n <= h.headline_max
+        and text[-1] not in _SENTENCE_END
+        and " | " not in text  # a table row
+        # Headlines in a Latin script: Chinese data lines ("失业率 4.3%，预期 4.3%")
+        # also lack closing punctuation and are article text.
+        and text.count(" ") >= _HEADLINE_MIN_SPACES
+    )
+    return label, nav, headline
 
 
 def _judge(text: str, rules: RuleSet) -> _Verdict:
@@ -99,7 +141,7 @@ def _judge(text: str, rules: RuleSet) -> _Verdict:
         trims.extend(g.finditer(text))
     if len(trims) > 1:
         trims.sort(key=lambda h: (h[1], -h[2]))
-    return _Verdict(tail, block, trims, _byline(text, rules))
+    return _Verdict(tail, block, trims, _byline(text, rules), _shape(text, rules))
 
 
 def _byline(text: str, rules: RuleSet) -> tuple[str, str] | None:
@@ -119,27 +161,45 @@ def _byline(text: str, rules: RuleSet) -> tuple[str, str] | None:
 
 
 class _Run:
-    """One cleaning call: the pieces, the removals so far, the lifted metadata."""
+    """One cleaning call: the pieces, the removals so far, the lifted metadata.
+
+    What the rules say about each piece's current text (a _Verdict) sits in `verdicts`, the
+    list parallel to `pieces`: None until the piece is first looked at, and again after a trim
+    changes its text (rules look at text only, so later rounds re-judge only those). The passes
+    keep both lists in step. (This replaces a memo on each Piece: a list index is cheaper than
+    checking the memo's text and rule set on every look, ~80 looks per article.)"""
 
     def __init__(self, pieces: list[Piece], rules: RuleSet) -> None:
         self.pieces = list(pieces)
+        self.verdicts: list[_Verdict | None] = [None] * len(self.pieces)
         self.rules = rules
         self.removed: list[Removal] = []
         self.source: str | None = None
         self.author: str | None = None
         self.on = rules.enabled_heuristics
-        # What the rules say about each piece's current text is computed once per distinct text
-        # (rules look at text only) and kept on the piece (Piece.memo): later rounds re-check
-        # only pieces a trim changed.
 
-    def verdict(self, piece: Piece) -> _Verdict:
-        text = piece.text
-        memo = piece.memo
-        if memo is not None and memo[0] is text and memo[1] is self.rules:
-            return memo[2]  # type: ignore[return-value]
-        v = _judge(text, self.rules)
-        piece.memo = (text, self.rules, v)
+    def verdict(self, i: int) -> _Verdict:
+        """The verdict of piece i, judging it if it is new."""
+        v = self.verdicts[i]
+        if v is None:
+            v = self.verdicts[i] = _judge(self.pieces[i].text, self.rules)
         return v
+
+    def fresh(self) -> list[_Verdict]:
+        """The verdicts of all pieces, judging the ones not judged yet."""
+        verdicts = self.verdicts
+        if None in verdicts:
+            pieces, rules = self.pieces, self.rules
+            for i, v in enumerate(verdicts):
+                if v is None:
+                    verdicts[i] = _judge(pieces[i].text, rules)
+        return verdicts  # type: ignore[return-value]
+
+    def keep(self, indexes: list[int]) -> None:
+        """Keep only the pieces at these indexes (in order)."""
+        pieces, verdicts = self.pieces, self.verdicts
+        self.pieces = [pieces[i] for i in indexes]
+        self.verdicts = [verdicts[i] for i in indexes]
 
     def drop(self, rule: str, text: str) -> None:
         self.removed.append(Removal(rule, text))
@@ -161,19 +221,15 @@ class _Run:
             window = pieces[1 : self.rules.heuristics.title_window]
             if head and any(_norm(p.text) == head for p in window if len(p.text) < 2 * len(first)):
                 return first[: m.start()].strip()
-        if (
-            len(first) <= 150
-            and first[-1] not in _NOT_TITLE_END
-            and self.verdict(pieces[0]).byline is None
-        ):
+        if len(first) <= 150 and first[-1] not in _NOT_TITLE_END and self.verdict(0).byline is None:
             # A short first line directly followed (after short labels) by a byline or a date.
-            for piece in pieces[1:4]:
+            for i in range(1, min(4, len(pieces))):
                 # The evidence must itself be removed (a byline, a timestamp), so that cleaning
                 # the result again finds no evidence and no second "title".
-                v = self.verdict(piece)
+                v = self.verdict(i)
                 if v.byline is not None or v.block is not None:
                     return first
-                if len(piece.text) > 20:
+                if len(pieces[i].text) > 20:
                     break
         return None
 
@@ -182,8 +238,6 @@ class _Run:
         nt = _NON_WORD.sub("", folded_title)  # _norm(title)
         if not nt:
             return
-        keep: list[Piece] = []
-        window = self.rules.heuristics.title_window
         # Normalising every block costs ~6 us each here; a block that is the title contains its
         # first letters (with or without NFKC folding), which a casefold and `in` check cheaply.
         probes = tuple(
@@ -194,54 +248,52 @@ class _Run:
             }
         )
         low, high = len(title) // 2, 3 * len(title) + 40
-        for i, piece in enumerate(self.pieces):
-            text = piece.text
-            if i < window and low <= len(text) <= high:
-                folded = text.casefold()
-                for probe in probes:  # a plain loop: a generator costs more here
-                    if probe in folded:
-                        break
-                else:
-                    keep.append(piece)
-                    continue
-                if not _may_start_with(text, nt):
-                    keep.append(piece)
-                    continue
-                n = _norm(piece.text)
+        pieces = self.pieces[: self.rules.heuristics.title_window]
+        kept: list[int] = []
+        for i in _holding(pieces, probes, low, high):
+            text = pieces[i].text
+            if _may_start_with(text, nt):
+                n = _norm(text)
                 if n == nt or (
-                    n.startswith(nt) and len(n) - len(nt) <= 24 and _SITE_SUFFIX.search(piece.text)
+                    n.startswith(nt) and len(n) - len(nt) <= 24 and _SITE_SUFFIX.search(text)
                 ):
-                    self.drop("title", piece.text)
-                    continue
-            keep.append(piece)
-        self.pieces = keep
+                    self.drop("title", text)
+                    kept.append(i)
+        if kept:
+            gone = set(kept)
+            self.keep([i for i in range(len(self.pieces)) if i not in gone])
 
     # ---------------------------------------------------------------- tails
 
     def apply_tails(self) -> bool:
-        before = 0
-        for i, piece in enumerate(self.pieces):
-            hit = self.verdict(piece).tail
-            if hit is None:
-                before += len(piece.text)
-                continue
-            name, start = hit
-            prefix = piece.text[:start].rstrip()
-            if before + len(prefix) < _TAIL_MIN_BEFORE:
-                # Nothing of the article yet: a top-of-page notice, not the end zone.
-                self.drop(name, piece.text)
-                del self.pieces[i]
-                return True
-            tail = [piece.text[start:]] + [p.text for p in self.pieces[i + 1 :]]
-            self.drop(name, "\n\n".join(tail))
-            if prefix:
-                cut(piece, [(start, len(piece.text))])
-                strip_piece(piece)
-                self.pieces = self.pieces[: i + 1]
-            else:
-                self.pieces = self.pieces[:i]
+        # Piece by piece: a tail cuts what follows it, which then need not be judged at all
+        # (a page's teaser list after its disclaimer).
+        for i in range(len(self.pieces)):
+            tail = self.verdict(i).tail
+            if tail is not None:
+                break
+        else:
+            return False
+        name, start = tail
+        piece = self.pieces[i]
+        before = sum(len(p.text) for p in self.pieces[:i])
+        prefix = piece.text[:start].rstrip()
+        if before + len(prefix) < _TAIL_MIN_BEFORE:
+            # Nothing of the article yet: a top-of-page notice, not the end zone.
+            self.drop(name, piece.text)
+            del self.pieces[i]
+            del self.verdicts[i]
             return True
-        return False
+        rest = [piece.text[start:]] + [p.text for p in self.pieces[i + 1 :]]
+        self.drop(name, "\n\n".join(rest))
+        if prefix:
+            cut(piece, [(start, len(piece.text))])
+            strip_piece(piece)
+            self.keep(list(range(i + 1)))
+            self.verdicts[i] = None
+        else:
+            self.keep(list(range(i)))
+        return True
 
     # ---------------------------------------------------------------- bylines
 
@@ -252,52 +304,52 @@ class _Run:
             self.author = value
 
     def apply_bylines(self) -> bool:
-        b = self.rules.bylines
-        keep: list[Piece] = []
+        verdicts = self.fresh()
+        for v in verdicts:  # most articles have none: one look at each verdict
+            if v.byline is not None or v.label:
+                break
+        else:
+            return False
+        keep: list[int] = []
         changed = False
         pieces = self.pieces
         i = 0
         while i < len(pieces):
             piece = pieces[i]
             text = piece.text
-            label = text.casefold().rstrip(":：") if len(text) <= 12 else ""
-            if label and i + 1 < len(pieces) and len(pieces[i + 1].text) <= 40:
-                field_name = (
-                    "author"
-                    if label in b.next_author
-                    else "source"
-                    if label in b.next_source
-                    else ""
-                )
-                if field_name:
-                    value = pieces[i + 1].text
-                    self._lift(field_name, value)
-                    self.drop("byline", f"{text}\n{value}")
-                    i += 2
-                    changed = True
-                    continue
-            found = self.verdict(piece).byline
-            if found is not None:
-                self._lift(*found)
+            v = verdicts[i]
+            field_name = v.label
+            if field_name and i + 1 < len(pieces) and len(pieces[i + 1].text) <= 40:
+                value = pieces[i + 1].text
+                self._lift(field_name, value)
+                self.drop("byline", f"{text}\n{value}")
+                i += 2
+                changed = True
+                continue
+            if v.byline is not None:
+                self._lift(*v.byline)
                 self.drop("byline", text)
                 changed = True
             else:
-                keep.append(piece)
+                keep.append(i)
             i += 1
-        self.pieces = keep
+        self.keep(keep)
         return changed
 
     # ---------------------------------------------------------------- block rules and trims
 
     def apply_blocks_and_trims(self) -> bool:
         """Whole-block rules, then trims inside the blocks that stay (one pass, one verdict)."""
-        keep: list[Piece] = []
-        changed = False
-        for piece in self.pieces:
-            verdict = self.verdict(piece)
+        verdicts = self.fresh()
+        for v in verdicts:
+            if v.block is not None or v.trims:
+                break
+        else:
+            return False
+        keep: list[int] = []
+        for i, (piece, verdict) in enumerate(zip(self.pieces, verdicts, strict=True)):
             if verdict.block is not None:
                 self.drop(verdict.block, piece.text)
-                changed = True
                 continue
             hits = verdict.trims
             if hits:
@@ -311,20 +363,20 @@ class _Run:
                     self.drop(name, piece.text[start:end].strip())
                 cut(piece, ranges)
                 strip_piece(piece)
-                changed = True
+                self.verdicts[i] = None
                 if not piece.text:
                     continue
-            keep.append(piece)
-        self.pieces = keep
-        return changed
+            keep.append(i)
+        self.keep(keep)
+        return True
 
     # ---------------------------------------------------------------- structural heuristics
 
     def apply_link_only(self) -> bool:
         if "link-only" not in self.on or not self.rules.heuristics.link_only:
             return False
-        keep: list[Piece] = []
-        for piece in self.pieces:
+        keep: list[int] = []
+        for i, piece in enumerate(self.pieces):
             links = piece.links
             if links:
                 text = piece.text
@@ -343,13 +395,16 @@ class _Run:
                 if len(rest) <= _LINK_ONLY_REST and len(_NON_WORD.sub("", rest)) <= 1:
                     self.drop("link-only", text)
                     continue
-            keep.append(piece)
-        changed = len(keep) != len(self.pieces)
-        self.pieces = keep
-        return changed
+            keep.append(i)
+        if len(keep) == len(self.pieces):
+            return False
+        self.keep(keep)
+        return True
 
     def _drop_runs(self, name: str, flags: list[bool], min_run: int) -> bool:
-        keep: list[Piece] = []
+        if sum(flags) < min_run:
+            return False  # no run long enough (the common case)
+        keep: list[int] = []
         i, n = 0, len(flags)
         changed = False
         while i < n:
@@ -363,42 +418,34 @@ class _Run:
                     self.drop(name, "\n".join(p.text for p in self.pieces[i:j]))
                     changed = True
                 else:
-                    keep.extend(self.pieces[i:j])
+                    keep.extend(range(i, j))
                 i = j
             else:
-                keep.append(self.pieces[i])
+                keep.append(i)
                 i += 1
-        self.pieces = keep
+        self.keep(keep)
         return changed
 
     def apply_nav_runs(self) -> bool:
         if "nav-run" not in self.on:
             return False
-        h = self.rules.heuristics
-        flags = [
-            len(p.text) <= h.nav_max_chars and not _NAV_PUNCT.search(p.text) and " | " not in p.text
-            for p in self.pieces
-        ]
-        return self._drop_runs("nav-run", flags, h.nav_run)
+        flags = [v.nav for v in self.fresh()]
+        return self._drop_runs("nav-run", flags, self.rules.heuristics.nav_run)
 
     def apply_headline_runs(self) -> bool:
         if "headline-run" not in self.on:
             return False
         h = self.rules.heuristics
-        flags: list[bool] = []
+        flags = [v.headline for v in self.fresh()]
+        if sum(flags) < h.headline_run:
+            return False
+        # A headline run needs article text before it.
         before = 0
-        for p in self.pieces:
-            text = p.text
-            flags.append(
-                before >= h.headline_after_chars
-                and h.headline_min <= len(text) <= h.headline_max
-                and text[-1] not in _SENTENCE_END
-                and " | " not in text  # a table row
-                # Headlines in a Latin script: Chinese data lines ("失业率 4.3%，预期 4.3%")
-                # also lack closing punctuation and are article text.
-                and text.count(" ") >= _HEADLINE_MIN_SPACES
-            )
-            before += len(text)
+        for i, p in enumerate(self.pieces):
+            if before >= h.headline_after_chars:
+                break
+            flags[i] = False
+            before += len(p.text)
         return self._drop_runs("headline-run", flags, h.headline_run)
 
     def one_round(self) -> bool:
@@ -411,14 +458,45 @@ class _Run:
         return self.apply_headline_runs() or changed
 
 
+def _holding(pieces: list[Piece], probes: tuple[str, ...], low: int, high: int) -> list[int]:
+    """Indexes of the pieces of length low..high whose casefolded text holds one of the probes:
+    one casefold of those texts joined and a find per hit, not a casefold per piece.
+    (Casefolding never makes or removes a newline, and probes hold none, so each hit lies in
+    one text.)"""
+    picked = [i for i, p in enumerate(pieces) if low <= len(p.text) <= high]
+    if not picked:
+        return []
+    texts = [pieces[i].text for i in picked]
+    folded = "\n".join(texts).casefold()
+    if len(folded) != sum(map(len, texts)) + len(texts) - 1:
+        # A character casefolded to several ("ß" -> "ss"): the offsets moved.
+        return [
+            i
+            for i, text in zip(picked, texts, strict=True)
+            if any(probe in text.casefold() for probe in probes)
+        ]
+    ends = list(accumulate([len(t) + 1 for t in texts]))
+    found: list[int] = []
+    for probe in filter(None, probes):
+        pos = folded.find(probe)
+        while pos >= 0:
+            k = bisect_right(ends, pos)
+            found.append(picked[k])
+            pos = folded.find(probe, ends[k])
+    return sorted(set(found))
+
+
 def clean(pieces: list[Piece], rules: RuleSet, title: str | None = None) -> Cleaned:
     """Remove boilerplate from pieces; never returns an empty article when pieces had text."""
     if not pieces:
         return Cleaned([])
-    originals = [Piece(p.kind, p.text, list(p.links)) for p in pieces]
+    # Cleaning replaces a piece's text and links, never mutates a links list: a snapshot of
+    # the fields is enough to rebuild the originals in the (rare) fallback.
+    snapshot = [(p.kind, p.text, p.links) for p in pieces]
     run = _run(pieces, rules, title)
     if run.pieces:
         return Cleaned(run.pieces, run.removed, run.source, run.author)
+    originals = [Piece(kind, text, list(links)) for kind, text, links in snapshot]
     if any(p.links for p in originals):
         # Link-only blocks are judged by their links, which the text of a result no longer
         # has; judge without them before giving up, so that cleaning the fallback text again

@@ -24,7 +24,12 @@ _JOIN_MIN = 40
 _CLOSED = frozenset('.!?。！？:：;；"”’)）…」』]】')
 
 
+_MARKS = frozenset("#*+•->")  # the first characters of a heading, bullet or quote marker
+
+
 def _kind(stripped: str) -> str:
+    if stripped[0] not in _MARKS:
+        return "p"  # most lines: no marker regex need run
     if _HEADING.match(stripped):
         return "h"
     if _BULLET.match(stripped):

@@ -8,6 +8,8 @@ boilerplate never count.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from finreader.models import LINK, Block, ProcessedArticle, Span
 from finreader.text import figures, tickers
 from finreader.text.blocks import Piece
@@ -24,6 +26,8 @@ __all__ = ["RULES_VERSION", "RuleError", "RuleSet", "compile_rules", "process"]
 # beyond this is a hostile or broken item, and its head is what a reader would see anyway.
 MAX_INPUT = 2_000_000
 _SEP = "\n\n"
+# Spans in text order: a C-level key (a lambda per span cost ~0.5 µs each, 60-80 spans an item).
+_SPAN_ORDER = attrgetter("start", "end")
 
 
 def _assemble(pieces: list[Piece]) -> tuple[str, list[Block], list[Span]]:
@@ -66,7 +70,7 @@ def process(
     if text:
         spans.extend(tickers.find_tickers(text))
         spans.extend(figures.find_figures(text))
-        spans.sort(key=lambda s: (s.start, s.end))
+        spans.sort(key=_SPAN_ORDER)
     return ProcessedArticle(
         text=text,
         blocks=blocks,

@@ -41,7 +41,7 @@ _COMBINING_RUN = re.compile(f"([{_COMBINING}]{{{MAX_COMBINING}}})[{_COMBINING}]+
 
 def for_storage(value: str) -> str:
     """Drop lone surrogates (they cannot be encoded as UTF-8); keep everything else as received."""
-    if not value:
+    if not value or value.isascii():  # (isascii is O(1): CPython records it)
         return value
     return _SURROGATES.sub("\ufffd", value)
 
