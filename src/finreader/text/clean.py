@@ -122,26 +122,33 @@ def _shape(text: str, rules: RuleSet) -> tuple[str, bool, bool]:
 
 
 def _judge(text: str, rules: RuleSet) -> _Verdict:
+    # Runs for every block: the groups' regex methods are called directly (RuleGroup.test) and
+    # the byline and shape tests only on blocks short enough for them.
     tail_groups, block_groups, trim_groups = rules.dispatch.groups(
         text, rules.scanner.present(text)
     )
     tail: tuple[str, int] | None = None
     for g in tail_groups:
-        hit = g.find(text)
-        if hit is not None and (tail is None or hit[1].start() < tail[1]):
-            tail = (hit[0], hit[1].start())
+        m = g.test(text)
+        if m is not None and (tail is None or m.start() < tail[1]):
+            tail = (g.name_of(m), m.start())
     block: str | None = None
     for g in block_groups:
-        hit = g.find(text)
-        if hit is not None:
-            block = hit[0]
+        m = g.test(text)
+        if m is not None:
+            block = g.name_of(m)
             break
     trims: list[tuple[str, int, int]] = []
     for g in trim_groups:
         trims.extend(g.finditer(text))
     if len(trims) > 1:
         trims.sort(key=lambda h: (h[1], -h[2]))
-    return _Verdict(tail, block, trims, _byline(text, rules), _shape(text, rules))
+    n = len(text)
+    byline = _byline(text, rules) if n <= rules.bylines.max_len else None
+    h = rules.heuristics
+    short = n <= h.headline_max or n <= h.nav_max_chars or n <= _LABEL_MAX
+    shape = _shape(text, rules) if short else _NO_SHAPE
+    return _Verdict(tail, block, trims, byline, shape)
 
 
 def _byline(text: str, rules: RuleSet) -> tuple[str, str] | None:

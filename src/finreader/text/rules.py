@@ -94,6 +94,7 @@ class RuleGroup:
         "max_len",
         "names",
         "needles",
+        "test",
     )
 
     def __init__(self, rules: list[Rule], anchor: str, max_len: int, key: int) -> None:
@@ -137,6 +138,12 @@ class RuleGroup:
         self._window_hit: Callable[[str], object] | None = None
         if anchor == "end" and self.needles is not None:
             self._window_hit = _window_test(self.needles)
+        # find's match alone, as the regex's own bound method where there is no window to
+        # check: clean.py calls it for every block and group Dispatch chooses, and a Python
+        # frame in between cost about as much as a failing regex.
+        self.test: Callable[[str], re.Match[str] | None] = (
+            self._end_test if self._window else regex.match if anchor == "start" else regex.search
+        )
 
     def find(self, text: str) -> tuple[str, re.Match[str]] | None:
         """The first rule of the group that matches text, with its match. The caller has
@@ -163,6 +170,14 @@ class RuleGroup:
             ):
                 return []
         return [(self._name_of(m), m.start(), m.end()) for m in self._finditer(text, start)]
+
+    def _end_test(self, text: str) -> re.Match[str] | None:
+        hit = self.find(text)
+        return None if hit is None else hit[1]
+
+    def name_of(self, m: re.Match[str]) -> str:
+        """The rule whose wrapper group took part in m, a match of this group's regex."""
+        return self._name_of(m)
 
     def _name_of(self, m: re.Match[str]) -> str:
         for name, gid in zip(self.names, self._gids, strict=True):
