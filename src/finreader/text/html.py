@@ -24,6 +24,7 @@ from lxml import etree
 
 from finreader.text.blocks import Piece
 from finreader.text.html_simple import (
+    BLOCK,
     CODE,
     INLINE,
     LINK,
@@ -123,7 +124,9 @@ def _walk_lxml(html: str, base_url: str | None) -> list[Piece]:
                 continue
             if code == OTHER:
                 continue
-            if code:
+            if code == BLOCK:
+                b.open_block(tag)
+            elif code:
                 b.open(code, tag, el.get("href") if code == LINK else None)
             text = el.text
             if text:
@@ -131,7 +134,9 @@ def _walk_lxml(html: str, base_url: str | None) -> list[Piece]:
                     seg_links[len(texts)] = b.link
                 add(text)
         else:
-            if code:
+            if code == BLOCK:
+                b.close_block(tag)
+            elif code:
                 b.close(code, tag)
             tail = el.tail
             if tail:
