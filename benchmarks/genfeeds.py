@@ -148,6 +148,16 @@ def _fill(template: str, rng: random.Random, zh: bool) -> str:
     return template.format(**values)
 
 
+def _embolden(text: str, opener: str, closer: str) -> str:
+    """Bold from after the first `opener` to the next `closer`, properly nested (or unchanged)."""
+    start = text.find(opener)
+    end = text.find(closer, start + 1) if start >= 0 else -1
+    if start < 0 or end < 0:
+        return text
+    start += len(opener)
+    return f"{text[:start]}<strong>{text[start:end]}</strong>{text[end:]}"
+
+
 def _item_html(rng: random.Random, zh: bool) -> str:
     paragraphs = ZH_PARAGRAPHS if zh else EN_PARAGRAPHS
     target = rng.randint(2048, 4096)
@@ -159,11 +169,7 @@ def _item_html(rng: random.Random, zh: bool) -> str:
             break
         text = _fill(rng.choice(paragraphs), rng, zh)
         if rng.random() < 0.3:
-            text = (
-                text.replace("，", "，<strong>", 1).replace("。", "</strong>。", 1)
-                if zh
-                else (text.replace(" ", " <strong>", 1).replace(",", "</strong>,", 1))
-            )
+            text = _embolden(text, "，", "。") if zh else _embolden(text, " ", ",")
         block = f"<p>{text}</p>"
         parts.append(block)
         size += len(block.encode("utf-8"))
