@@ -147,3 +147,19 @@ def test_contract_of_a_real_article_round_trips_through_json() -> None:
         assert isinstance(obj[key], list)
         for item in obj[key]:
             assert obj["text"][item["start"] : item["end"]] == item.get("text", item.get("name"))
+
+
+def test_lone_surrogates_never_reach_the_text() -> None:
+    # for_storage skips ASCII input (it cannot hold a surrogate) and scrubs everything else.
+    assert process("Revenue rose 4%.", is_html=False).text == "Revenue rose 4%."
+    art = process("营收\ud800增长 4%。", is_html=False, title="标题\udfff")
+    assert "\ufffd" in art.text and not any("\ud800" <= c <= "\udfff" for c in art.text)
+    art.text.encode("utf-8")
+
+
+def test_spans_at_the_same_start_are_ordered_by_end() -> None:
+    # A link over a figure: both start at the same offset; the shorter span comes first.
+    art = process("<p>Shares rose <a href='https://x.test/'>17.47% to $30.8 billion</a>.</p>")
+    starts = [(s.start, s.end) for s in art.spans]
+    assert starts == sorted(starts)
+    assert len({s.start for s in art.spans}) < len(art.spans)

@@ -32,9 +32,9 @@ _NOT_TITLE_END = frozenset(".。,，;；:：")
 _NAV_PUNCT = re.compile(r"[。.!！?？,，;；:：、“”\"]")
 _TITLE_SCAN = 5  # blocks searched for an inferable title
 _LABEL_MAX = 12  # a byline label alone on its line ("作者", "Source:") is at most this long
-_TAIL_MIN_BEFORE = 40
-_LINK_ONLY_REST = 12
-_HEADLINE_MIN_SPACES = 4  # chars outside links a link-only block may have: "Related: ", " | "  # chars of article needed before a tail may cut (else drop only the block)
+_TAIL_MIN_BEFORE = 40  # chars of article needed before a tail may cut (else drop only the block)
+_LINK_ONLY_REST = 12  # chars outside links a link-only block may have: "Related: ", " | "
+_HEADLINE_MIN_SPACES = 4  # a headline in a Latin script has words
 
 
 @dataclass(slots=True)
@@ -98,11 +98,10 @@ _NO_SHAPE = ("", False, False)
 
 
 def _shape(text: str, rules: RuleSet) -> tuple[str, bool, bool]:
-    """(byline label field or "", nav-menu entry, headline shape) of a text."""
+    """(byline label field or "", nav-menu entry, headline shape) of a text; for a text longer
+    than all three can be, _NO_SHAPE (see _judge)."""
     n = len(text)
     h = rules.heuristics
-    if n > h.headline_max and n > h.nav_max_chars and n > _LABEL_MAX:
-        return _NO_SHAPE  # a paragraph: most blocks
     label = ""
     if n <= _LABEL_MAX:
         b = rules.bylines
@@ -122,8 +121,10 @@ def _shape(text: str, rules: RuleSet) -> tuple[str, bool, bool]:
 
 
 def _judge(text: str, rules: RuleSet) -> _Verdict:
-    # Runs for every block: the groups' regex methods are called directly (RuleGroup.test) and
-    # the byline and shape tests only on blocks short enough for them.
+    """What the rules say about text: the groups Dispatch chooses, tried in rule order.
+
+    Runs once for every block: the groups' regex methods are called directly (RuleGroup.test),
+    and the byline and shape tests run only on blocks short enough for them (most are not)."""
     tail_groups, block_groups, trim_groups = rules.dispatch.groups(
         text, rules.scanner.present(text)
     )
@@ -246,7 +247,8 @@ class _Run:
         if not nt:
             return
         # Normalising every block costs ~6 us each here; a block that is the title contains its
-        # first letters (with or without NFKC folding), which a casefold and `in` check cheaply.
+        # first letters (with or without NFKC folding), which one casefold of the candidate
+        # blocks together and a find per probe check cheaply (_holding).
         probes = tuple(
             {
                 m.group()[:3]
@@ -256,7 +258,7 @@ class _Run:
         )
         low, high = len(title) // 2, 3 * len(title) + 40
         pieces = self.pieces[: self.rules.heuristics.title_window]
-        kept: list[int] = []
+        dropped: set[int] = set()
         for i in _holding(pieces, probes, low, high):
             text = pieces[i].text
             if _may_start_with(text, nt):
@@ -265,10 +267,9 @@ class _Run:
                     n.startswith(nt) and len(n) - len(nt) <= 24 and _SITE_SUFFIX.search(text)
                 ):
                     self.drop("title", text)
-                    kept.append(i)
-        if kept:
-            gone = set(kept)
-            self.keep([i for i in range(len(self.pieces)) if i not in gone])
+                    dropped.add(i)
+        if dropped:
+            self.keep([i for i in range(len(self.pieces)) if i not in dropped])
 
     # ---------------------------------------------------------------- tails
 
