@@ -97,6 +97,10 @@ class _Verdict:
 _NO_SHAPE = ("", False, False)
 
 
+# The verdict of most blocks, shared (passes only read verdicts).
+_PLAIN = _Verdict(None, None, [], None, _NO_SHAPE)
+
+
 def _shape(text: str, rules: RuleSet) -> tuple[str, bool, bool]:
     """(byline label field or "", nav-menu entry, headline shape) of a text; for a text longer
     than all three can be, _NO_SHAPE (see _judge)."""
@@ -148,8 +152,11 @@ def _judge(text: str, rules: RuleSet) -> _Verdict:
     byline = _byline(text, rules) if n <= rules.bylines.max_len else None
     h = rules.heuristics
     short = n <= h.headline_max or n <= h.nav_max_chars or n <= _LABEL_MAX
-    shape = _shape(text, rules) if short else _NO_SHAPE
-    return _Verdict(tail, block, trims, byline, shape)
+    if not short:
+        if tail is None and block is None and not trims and byline is None:
+            return _PLAIN  # a paragraph the rules leave alone: most blocks
+        return _Verdict(tail, block, trims, byline, _NO_SHAPE)
+    return _Verdict(tail, block, trims, byline, _shape(text, rules))
 
 
 def _byline(text: str, rules: RuleSet) -> tuple[str, str] | None:
@@ -276,8 +283,9 @@ class _Run:
     def apply_tails(self) -> bool:
         # Piece by piece: a tail cuts what follows it, which then need not be judged at all
         # (a page's teaser list after its disclaimer).
-        for i in range(len(self.pieces)):
-            tail = self.verdict(i).tail
+        verdicts = self.verdicts
+        for i, v in enumerate(verdicts):
+            tail = (v or self.verdict(i)).tail
             if tail is not None:
                 break
         else:
