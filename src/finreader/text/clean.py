@@ -18,7 +18,7 @@ from itertools import accumulate
 
 from finreader.models import Removal
 from finreader.text.blocks import Piece, cut, strip_piece
-from finreader.text.rules import RuleSet
+from finreader.text.rules import END_NEEDLE_SPAN, RuleSet
 
 _ROUNDS = 4
 _NON_WORD = re.compile(r"[\W_]+")
@@ -145,7 +145,11 @@ def _judge(text: str, rules: RuleSet) -> _Verdict:
             break
     trims: list[tuple[str, int, int]] = []
     for g in trim_groups:
-        trims.extend(g.finditer(text))
+        # (The end window's needle test, which finditer makes too, inline: an "end" trim is
+        # chosen for every block, and most end without one.)
+        window_hit = g.window_hit
+        if window_hit is None or window_hit(text[-END_NEEDLE_SPAN:].lower()):
+            trims.extend(g.finditer(text))
     if len(trims) > 1:
         trims.sort(key=lambda h: (h[1], -h[2]))
     n = len(text)

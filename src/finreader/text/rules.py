@@ -38,7 +38,7 @@ ANCHORS = ("any", "start", "full", "end")
 # if any, looked for there): closing tags like "(SY)" or "（完）" sit at the end, and long
 # paragraphs need not be scanned for them.
 END_WINDOW = 80
-_END_NEEDLE_SPAN = 12
+END_NEEDLE_SPAN = 12
 # Structural steps in clean.py that can be switched off by name like any rule.
 HEURISTICS = ("title", "byline", "nav-run", "headline-run", "link-only")
 _USER_KEYS = frozenset({"name", "match", "regex", "action", "anchor", "max_len", "why"})
@@ -87,7 +87,6 @@ class RuleGroup:
         "_finditer",
         "_gids",
         "_window",
-        "_window_hit",
         "anchor",
         "first",
         "key",
@@ -95,6 +94,7 @@ class RuleGroup:
         "names",
         "needles",
         "test",
+        "window_hit",
     )
 
     def __init__(self, rules: list[Rule], anchor: str, max_len: int, key: int) -> None:
@@ -135,9 +135,10 @@ class RuleGroup:
         self._call = regex.match if anchor == "start" else regex.search
         self._finditer = regex.finditer
         self._window = END_WINDOW if anchor == "end" else 0
-        self._window_hit: Callable[[str], object] | None = None
+        # For "end" groups with needles: whether a lower-cased end window holds one.
+        self.window_hit: Callable[[str], object] | None = None
         if anchor == "end" and self.needles is not None:
-            self._window_hit = _window_test(self.needles)
+            self.window_hit = _window_test(self.needles)
         # find's match alone, as the regex's own bound method where there is no window to
         # check: clean.py calls it for every block and group Dispatch chooses, and a Python
         # frame in between cost about as much as a failing regex.
@@ -151,9 +152,7 @@ class RuleGroup:
         start = 0
         if self._window:
             start = max(0, len(text) - self._window)
-            if self._window_hit is not None and not self._window_hit(
-                text[-_END_NEEDLE_SPAN:].lower()
-            ):
+            if self.window_hit is not None and not self.window_hit(text[-END_NEEDLE_SPAN:].lower()):
                 return None
         m = self._call(text, start)
         if m is None:
@@ -165,9 +164,7 @@ class RuleGroup:
         start = 0
         if self._window:
             start = max(0, len(text) - self._window)
-            if self._window_hit is not None and not self._window_hit(
-                text[-_END_NEEDLE_SPAN:].lower()
-            ):
+            if self.window_hit is not None and not self.window_hit(text[-END_NEEDLE_SPAN:].lower()):
                 return []
         return [(self._name_of(m), m.start(), m.end()) for m in self._finditer(text, start)]
 
