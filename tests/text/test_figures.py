@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -272,3 +274,129 @@ def test_directions_match_the_word_by_word_lookup(parts: list[str]) -> None:
     _check_directions(text)
     for span in find_figures(text):
         assert not text[span.end - 1].isspace()
+
+
+# --- the regex's classes of what is before a number, against find_figures' general path ---
+
+_CLASS_TOKENS = st.sampled_from(
+    [
+        *"0123456789",
+        *" +-−–_.,$€£¥￥₹₩xQ(（",
+        "  ",
+        "1,234.5",
+        "2024",
+        "%",
+        "bn",
+        " billion",
+        " million dollars",
+        "千",
+        "万人",
+        "亿元",
+        "点",
+        "分",
+        "年",
+        "US$",
+        "HK$",
+        "A$",
+        "USD ",
+        "RMB ",
+        "S&P ",
+        " at ",
+        " to ",
+        "ratio of ",
+        "closed ",
+        " +4.6%",
+        " -0.8%,",
+        " $3.6bn",
+        " 9 bps",
+        "只要",
+        "增长",
+        ". ",
+    ]
+)
+
+
+def _general_path_rules() -> figures._Rules:
+    """The figure rules with every number sent down find_figures' general path."""
+    rules = figures._rules()
+    with mock.patch.object(figures, "_CLASS_ACTIONS", {}):
+        return dataclasses.replace(rules, actions=figures._actions(rules.regex.groupindex))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_CLASS_TOKENS, max_size=16))
+def test_classes_before_numbers_agree_with_the_general_path(parts: list[str]) -> None:
+    # the classes only spare find_figures its general path: the figures are the same
+    text = "".join(parts)
+    general = _general_path_rules()
+    assert general.actions != figures._rules().actions
+    with mock.patch.object(figures, "_rules", lambda: general):
+        expected = find_figures(text)
+    assert find_figures(text) == expected
+
+
+def test_currency_symbols_are_whole_prefixes() -> None:
+    # class "C" takes a symbol not glued to a word as the whole prefix
+    for prefix in figures._PREFIXES:
+        if len(prefix) > 1 and prefix[-1] in figures._SYMBOLS:
+            assert prefix[-2] in figures._ASCII_WORD, prefix
+
+
+# --- the market verb before "at"/"to": one reversed match against the word loop ---
+
+_VERB_WORDS = st.sampled_from(
+    [
+        "closed",
+        "Closed",
+        "(closed)",
+        "closed.",
+        "closed,",
+        "rose",
+        "trades",
+        "the",
+        "index",
+        "4.84",
+        "points,",
+        "+4.6%,",
+        "or",
+        "5.",
+        "x²;",
+        "é.",
+        "end!",
+        "up?",
+        ".",
+        ";",
+        "\u212aept",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(_VERB_WORDS, max_size=10),
+    st.lists(st.sampled_from([" ", " ", "  ", "\n", "\u00a0"]), min_size=10, max_size=10),
+)
+def test_level_verb_match_agrees_with_the_word_loop(words: list[str], spaces: list[str]) -> None:
+    head = "".join(w + s for w, s in zip(words, spaces, strict=False))
+    text = head.rstrip() + " at 5.5"
+    start = len(text) - 3
+    low = figures._lowered(text)
+    expected = figures._level_verb_before(text[max(0, start - 60) : start], figures._rules())
+    assert figures._bare_ok(text, low, low[::-1], start, len(text), figures._rules()) == expected
+
+
+def test_lowered_changes_no_word_mark_or_chinese_character() -> None:
+    # figures._lowered lowers ASCII only (unless U+0130 or U+212A is in the text): no other
+    # character lowers to one the direction words, marks or Chinese words are made of
+    rules = figures._rules()
+    special = set(",;:，。；：！？!?\n、()（）\"'“”‘’.[]%％") | set("".join(rules.zh_words))
+    changed = [
+        c
+        for c in map(chr, range(0x80, sys.maxunicode + 1))
+        if (low := c.lower()) != c
+        and any(ch.isascii() or ch in special or ch.isspace() or ch.isdigit() for ch in low)
+    ]
+    assert changed == ["\u0130", "\u212a"]
+    text = "Shares ROSE €5 and FELL 5% İ \u212a"
+    assert figures._lowered(text) == text.replace("\u0130", "\u0131").lower()
+    assert figures._lowered("ROSE €5") == "rose €5"

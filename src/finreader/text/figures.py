@@ -10,26 +10,30 @@ Not figures: bare years, dates, times, list numbers, ticker codes, counts ("11.5
 "14,000 employees").
 
 Cost here (CPU, one core; µs per figure-dense 2,100-character feed item with ~50 figures and
-~70 candidates): Python pays ~40 ns per bytecode step, ~0.3 µs per regex call or match, so the
-work is pushed into few C-level passes:
+~70 candidates, ~200 µs in all): Python pays ~40-100 ns per bytecode step, ~0.3 µs per regex
+call or match, so the work is pushed into few C-level passes:
 - the regex skips to digits and Chinese numerals in its C loop; its unit alternatives sit behind
   a lookahead on their first characters and mostly open with a literal (which the engine
-  rejects with one comparison; a group or optional opening forces it into each), ~45 µs;
+  rejects with one comparison; a group or optional opening forces it into each), ~50 µs;
 - what a match asks of Python is the number of its last group (an empty group ends each unit
-  alternative), so the common figure costs a tuple lookup, not string tests;
+  alternative), so the common figure costs a tuple lookup, not string tests; lookbehinds at
+  the first digit sort the number by what is before it (a plain space, a currency symbol, a
+  sign: _CLASS_ACTIONS), each class with its own copy of the units, so that a bare "S&P 500"
+  is dropped and "+4.6%" or "$3.6bn" accepted at that lookup (~15 µs more regex, ~30 µs less
+  Python; a rejected match would restart at every digit of its number, hence classes that
+  still match rather than lookbehinds that fail);
 - a figure's direction comes from one to three short regex searches on the reversed, lower-cased
   text (Chinese direction word, English one, clause mark), each skipping in C, instead of
-  slicing, splitting and looking up the clause word by word; words are prefix trees of literals;
-- spans are made all at once at the end (see _spans).
-Lookbehinds cost nearly as much as a Python step here (~45 ns), and a match that fails restarts
-at every digit of its number, so rejecting bare numbers inside the regex did not pay.
+  slicing, splitting and looking up the clause word by word; words are prefix trees of literals
+  (~45 µs, most of it the fixed cost of ~1.5 regex calls and a function call per figure);
+- spans are made all at once at the end (see _spans), ~20 µs.
 """
 
 from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from itertools import repeat
@@ -103,11 +107,17 @@ _PREFIXES = tuple(
 )
 _SIGNS = "+-−"
 _PREFIX_LAST = frozenset(p[-1] for p in _PREFIXES)
+# the one-character currency prefixes: every longer prefix that ends with one has a letter before
+# it ("US$", "HK$"), so one not glued to a word is the whole prefix
+_SYMBOLS = "".join(p for p in _PREFIXES if len(p) == 1 and p not in _SIGNS)
 _PREFIX_SET = frozenset(_PREFIXES)
 _CODES = frozenset(p for p in _PREFIXES if len(p) == 3 and p.isupper())
 _TIME_BEFORE = ("上午", "下午", "晚上", "凌晨", "早上", "中午", "傍晚", "今晚", "晚", "早", "第")
 _AT_TO = (" at ", " to ")
 _YEAR = re.compile(r"(?:19|20)[0-9][0-9]")
+# "at 9 am", "to 5 p.m.": a time (in lowered text, within 5 characters of the number; lower()
+# makes none of these from another character)
+_AM_PM = re.compile(r"\s*(?:am|pm|a\.m|p\.m)")
 _new = object.__new__
 _ASCII_WORD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 # A number right after one of these is glued to a word or to the number before it.
@@ -131,25 +141,12 @@ _QUOTE_CHARS = "\"'“”‘’."
 _QUOTES = "[\"'“”‘’.]*"
 _AFTER_STRIP = ",.;:"
 
-# Group numbers of the figure regex, in the order the pattern opens them (checked in _rules).
-_GROUPS = (
-    "acc_",
-    "zpt_",
-    "zss_",
-    "zsq_",
-    "esc_",
-    "acc",
-    "zpt",
-    "zss",
-    "zsq",
-    "esc",
-    "skip",
-    "bare",
-    "cnp",
-    "cn",
-)
-# What find_figures does with a match, by the number of its last group.
+# What find_figures does with a match, by the name of its last group: the unit's kind (spaced
+# units' names end in "_"), then the class of what is before the number (_CLASS_ACTIONS).
 _DROP, _ACCEPT, _CLOCK, _ZH_SCALE_ONLY, _QIAN_ONLY, _EN_SCALE_ONLY, _BARE, _CHINESE = range(8)
+# accepted at once, the figure starting at the number or at the currency symbol before it (its
+# direction from the words around it), or at the sign before it ("+4.6%": up)
+_PLAIN, _CURRENCY, _UP, _DOWN = range(8, 12)
 _ACTIONS = {
     "acc": _ACCEPT,
     "zpt": _CLOCK,
@@ -161,6 +158,37 @@ _ACTIONS = {
     "cnp": _CHINESE,
     "cn": _CHINESE,
 }
+# The classes of what is right before a number, found by lookbehinds in the regex (each has its
+# own copy of the units, their group names ending in its letter), where that alone settles
+# what most units ask of find_figures; other units and numbers do what _ACTIONS says:
+# "S" a space with no cue or currency code before it ("S&P 500 closed", "the 30-day"): a bare
+#   number, a scale with no currency ("5 million") or "千" alone is dropped;
+# "C" a currency symbol not glued to a word ("$3.6bn", "€12"): every unit but a clock time is
+#   money, and the figure starts at the symbol;
+# "P"/"M" a plus/minus sign not glued to a word: the figure starts at the sign.
+_CLASS_ACTIONS = {
+    "S": {"bare": _DROP, "esc": _DROP, "zsq": _DROP, "acc": _PLAIN},
+    "C": {
+        "bare": _CURRENCY,
+        "esc": _CURRENCY,
+        "zsq": _CURRENCY,
+        "zss": _CURRENCY,
+        "acc": _CURRENCY,
+    },
+    "P": {"acc": _UP},
+    "M": {"acc": _DOWN},
+}
+
+
+def _actions(groupindex: Mapping[str, int]) -> tuple[int, ...]:
+    """What find_figures does with a match, by the number of its last group (group 0 is never
+    a match's last group: every match ends in a named group)."""
+    out = [_DROP] * (max(groupindex.values()) + 1)
+    for name, number in groupindex.items():
+        cls = name[-1] if name[-1].isupper() else ""
+        kind = name.removesuffix(cls).rstrip("_")
+        out[number] = _CLASS_ACTIONS.get(cls, {}).get(kind, _ACTIONS[kind])
+    return tuple(out)
 
 
 def _alternation(words: list[str]) -> str:
@@ -223,6 +251,7 @@ class _ZhWord:
 @dataclass(frozen=True, slots=True)
 class _Rules:
     regex: re.Pattern[str]
+    actions: tuple[int, ...]  # by the number of a match's last group
     zh_regex: re.Pattern[str]
     zh_words: dict[str, str]
     zh_reversed: re.Pattern[str]
@@ -239,6 +268,7 @@ class _Rules:
     bare_space_cues: tuple[str, ...]  # what may end the text before a bare number and space
     bare_before: frozenset[str]  # other characters that may be right before a bare number
     level_verbs: frozenset[str]
+    level_verb_reversed: re.Pattern[str]  # see _level_verb_reversed
     classifiers: tuple[str, ...]
 
 
@@ -305,6 +335,11 @@ def _units(commodities: str) -> str:
     return rf"\s{_guarded(spaced)}|{_guarded(unspaced)}"
 
 
+def _classed(units: str, cls: str) -> str:
+    """The units with their group names ending in the class letter."""
+    return re.sub(r"\(\?P<(\w+)>\)", rf"(?P<\1{cls}>)", units)
+
+
 def _guarded(pattern: str) -> str:
     guard = first_class(pattern)
     return f"(?={guard})(?:{pattern})" if guard else f"(?:{pattern})"
@@ -319,6 +354,7 @@ def _rules() -> _Rules:
     zh_cues = tuple(str_list(fig, "zh_price_cues"))
     zh_cue_ends = frozenset(c[-1] for c in zh_cues)
     ratio_cues = tuple(c + " " for c in str_list(fig, "en_ratio_cues"))
+    bare_space_cues = ratio_cues + _AT_TO + tuple(code + " " for code in sorted(_CODES))
     units = _units(commodities)
     # A range is one figure ("640-720亿美元", "1.5%-2%", "$10-$12 billion"); a percentage ends
     # a range only when the other end is one too ("增长23.5%至456.7亿元" is two figures).
@@ -327,18 +363,35 @@ def _rules() -> _Rules:
         rf"(?=[\s%％\-–—~～至到])(?:\s?[%％]{sep}[+\-−]?{_NUM}(?=\s?[%％])"
         rf"|{sep}(?:[$€£¥￥]|HK\$|US\$)?[+\-−]?{_NUM})"
     )
+
     # The pattern opens with one character class (a digit or a Chinese numeral) so the engine
     # skips every other character in its C loop. The number and range are atomic: nothing after
     # them can fail back into them (the unit is optional), so that only spares the engine its
     # backtracking bookkeeping. A match with no unit is a bare number ("bare").
+    def number(cls: str) -> str:
+        return rf"(?>{_NUM_REST}(?:{rng}|))(?:{_classed(units, cls)}|(?P<bare{cls}>))"
+
+    # the classes (see _CLASS_ACTIONS), tested at the number's first digit: a space whose two
+    # characters before end no cue (and so no currency code, which are cues); two classes
+    # instead of the cues' endings are ~0.2 µs cheaper a number and may only send more
+    # numbers to find_figures' general path
+    cue_ends = "[{}][{}]".format(
+        *("".join(sorted({re.escape(cue[k]) for cue in bare_space_cues})) for k in (-3, -2))
+    )
+    no_sign_glue = "(?<![A-Za-z0-9_\\-–])"  # _prefix's test for a sign
+    classes = (
+        rf"(?<= [0-9])(?<!{cue_ends} [0-9]){number('S')}"
+        rf"|(?<=[{_SYMBOLS}][0-9])(?<![A-Za-z0-9_][{_SYMBOLS}][0-9]){number('C')}"
+        rf"|(?<=\+[0-9]){no_sign_glue[:-1]}\+[0-9]){number('P')}"
+        rf"|(?<=[\-−][0-9]){no_sign_glue[:-1]}[\-−][0-9]){number('M')}"
+        rf"|{number('')}"
+    )
     pattern = (
-        rf"[0-9{_CN_DIGITS}](?:(?<=[0-9])(?>{_NUM_REST}(?:{rng}|))(?:{units}|(?P<bare>))"
+        rf"[0-9{_CN_DIGITS}](?:(?<=[0-9])(?:{classes})"
         rf"|(?<=百)(?P<cnp>分之[{_CN_DIGITS}点]+)"
         rf"|(?P<cn>[{_CN_DIGITS}]*(?:{_ZH_SCALE})(?:{_ZH_CUR})))"
     )
     regex = re.compile(pattern)
-    if tuple(regex.groupindex) != _GROUPS:
-        raise AssertionError(f"figure regex groups changed: {tuple(regex.groupindex)}")
 
     zh_words = {w: "up" for w in str_list(dirs, "zh_up")}
     zh_words.update({w: "down" for w in str_list(dirs, "zh_down")})
@@ -351,8 +404,10 @@ def _rules() -> _Rules:
         + tuple("余" + c for c in classifiers)
         + tuple("多" + c for c in classifiers)
     )
+    level_verbs = frozenset(v.lower() for v in str_list(fig, "en_level_verbs"))
     return _Rules(
         regex=regex,
+        actions=_actions(regex.groupindex),
         zh_regex=re.compile(_alternation(list(zh_words))),
         zh_words=zh_words,
         zh_reversed=re.compile(_trie((w[::-1] for w in zh_words if w), re.escape)),
@@ -366,9 +421,10 @@ def _rules() -> _Rules:
         zh_cues=zh_cues,
         zh_cue_ends=zh_cue_ends,
         ratio_cues=ratio_cues,
-        bare_space_cues=ratio_cues + _AT_TO + tuple(code + " " for code in sorted(_CODES)),
+        bare_space_cues=bare_space_cues,
         bare_before=zh_cue_ends | (_PREFIX_LAST - _ASCII_WORD),
-        level_verbs=frozenset(v.lower() for v in str_list(fig, "en_level_verbs")),
+        level_verbs=level_verbs,
+        level_verb_reversed=re.compile(_level_verb_reversed(level_verbs)),
         classifiers=counted,
     )
 
@@ -387,6 +443,21 @@ def _en_after(en_after: dict[str, str]) -> str:
     """The first token after a figure, a direction word (group 1) with trailing punctuation."""
     words = _trie(_token_words(en_after, before=False), re.escape) or "(?!)"
     return rf"\s*({words})[,.;:]*(?!\S)"
+
+
+def _level_verb_reversed(level_verbs: frozenset[str]) -> str:
+    """What _level_verb_before looks for, matched in the reversed lowered text after the
+    " ta "/" ot ": up to 6 words that are not a verb and do not end a sentence, then a verb (no
+    group) or a word that ends with ".;!?" after a non-ASCII character (group 1: isdigit()
+    decides whether that ends the sentence, so the word loop does). A word that ends a sentence
+    stops the match. Words are whitespace-separated (str.split() and \\s agree), the first one
+    may be cut by the clause's start, as is the last of the old split."""
+    verbs = _trie((v[::-1] for v in level_verbs if v), re.escape) or "(?!)"
+    strip = "[,.;:()]*"
+    verb = rf"{strip}(?:{verbs}){strip}(?!\S)"
+    other = r"(?:[.;!?][0-9]\S*+|(?![.;!?])\S++)\s++"
+    # nearest first (a lazy repeat) and atomic words: no backtracking into a word
+    return rf"\s*+(?:{other}){{0,6}}?(?:([.;!?][^\x00-\x7f])|(?![.;!?]){verb})"
 
 
 def _zh_found(zh_words: dict[str, str]) -> dict[str, _ZhWord]:
@@ -420,36 +491,47 @@ def _is_time(text: str, start: int, end: int, number: str) -> bool:
     return text[max(0, start - 3) : start].endswith(_TIME_BEFORE)
 
 
-def _bare_ok(text: str, start: int, end: int, number: str, rules: _Rules) -> bool:
+def _bare_ok(text: str, low: str, rev: str, start: int, end: int, rules: _Rules) -> bool:
     """A bare number is a figure only after a price cue ("只要3900", "ratio of 54",
-    "close at 15,082"), and never when it is a year or part of a code ("0700.HK")."""
+    "close at 15,082"), and never when it is a year or part of a code ("0700.HK"). low and
+    rev are the lowered text and its reverse."""
     prev = text[start - 1] if start else ""
-    if prev != " " and prev not in rules.zh_cue_ends:
+    lo = start - 60 if start > 60 else 0
+    if prev == " ":
+        ratio = text.endswith(rules.ratio_cues, lo, start)
+        if not ratio and not text.endswith(_AT_TO, lo, start):
+            return False  # most bare numbers: no cue before, so every test below would fail
+    elif prev in rules.zh_cue_ends:
+        ratio = False
+    else:
         return False
-    lo = max(0, start - 60)
-    if prev == " " and not (
-        text.endswith(rules.ratio_cues, lo, start) or text.endswith(_AT_TO, lo, start)
-    ):
-        return False  # most bare numbers: no cue before, so every test below would fail
     after = text[end : end + 2]
     if (after[:1] == "." and after[1:].isalpha()) or (after[:1] in ":/-" and after[1:].isdigit()):
         return False
+    number = text[start:end]
     plain_int = number.isdigit()
     if plain_int and len(number) == 4 and _YEAR.fullmatch(number):
         return False
-    before = text[lo:start]
     if prev != " ":
-        if before.endswith(rules.zh_cues):
+        if text.endswith(rules.zh_cues, lo, start):
             return not after[:1] or after[:1] not in "年月日号时分秒个人名次位家只件"
         return False
-    if before.endswith(rules.ratio_cues):
+    if ratio:
         return True
-    if plain_int or not before.endswith(_AT_TO):
+    if plain_int or _AM_PM.match(low, end, end + 5):
         return False
-    low = text[end : end + 5].lower()
-    if low.lstrip().startswith(("am", "pm", "a.m", "p.m")):
-        return False
-    # a market verb among the few words before "at"/"to", within the sentence
+    # a market verb among the few words before "at"/"to", within the sentence: one match on the
+    # reversed text, after the " ta " (~0.7 µs; _level_verb_before's word loop ~3 µs)
+    size = len(text)
+    verb = rules.level_verb_reversed.match(rev, size - start + 4, size - lo)
+    if verb is None or verb.lastindex is None:
+        return verb is not None
+    return _level_verb_before(text[lo:start], rules)  # a "." or ";" before a non-ASCII character
+
+
+def _level_verb_before(before: str, rules: _Rules) -> bool:
+    """Whether a market verb is among the few words before "at"/"to" in the sentence (what
+    level_verb_reversed tells, word by word)."""
     for word in reversed(before.split()[-8:-1]):
         if word[-1] in ".;!?" and not word[-2:-1].isdigit():
             return False
@@ -538,8 +620,6 @@ def _unit_ok(action: int, text: str, m: re.Match[str], has_currency: bool, rules
     start, end = m.span()
     if action == _CLOCK:
         return not _is_time(text, start, end, text[start:end].rstrip("点 "))
-    if action == _BARE:
-        return has_currency or _bare_ok(text, start, end, text[start:end], rules)
     if has_currency:
         return True
     if action == _ZH_SCALE_ONLY:  # "11.5万人", "2万吨": a count
@@ -548,13 +628,19 @@ def _unit_ok(action: int, text: str, m: re.Match[str], has_currency: bool, rules
 
 
 def _lowered(text: str) -> str:
-    """text.lower() with the same length, for the direction words: the old lookup lowered
-    each token, and no token with a character that lowers to two ("İ") could be a word, so it
-    becomes one that cannot either ("ı"). The clause marks and Chinese words are unchanged."""
-    low = text.lower()
-    if len(low) != len(text):
-        low = text.replace("\u0130", "\u0131").lower()
-    return low
+    """text.lower() as far as the direction words, marks and Chinese words can tell, with the
+    same length: the old lookup lowered each token, and no token with a character that lowers
+    to two ("İ") could be a word, so it becomes one that cannot either ("ı").
+
+    The words are ASCII, and the only other characters that lower to ASCII, a mark, a quote,
+    whitespace or a Chinese word's character are U+0130 and the Kelvin sign (checked in the
+    tests); so unless those are present, lowering the ASCII letters alone tells the words the
+    same, and bytes.lower() does that ~3x faster than str.lower() on non-ASCII text."""
+    if text.isascii():
+        return text.lower()
+    if "\u0130" in text or "\u212a" in text:
+        return text.replace("\u0130", "\u0131").lower()
+    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
 
 
 def find_figures(text: str) -> list[Span]:
@@ -562,7 +648,7 @@ def find_figures(text: str) -> list[Span]:
     if not text:
         return []
     rules = _rules()
-    actions = _ACTION_BY_GROUP
+    actions = rules.actions
     low = _lowered(text)
     rev = low[::-1]
     size = len(text)
@@ -575,9 +661,19 @@ def find_figures(text: str) -> list[Span]:
         if action == _DROP:
             continue
         start, end = m.span()
+        if action >= _UP:
+            begins.append(start - 1)
+            ends.append(end)
+            directions.append("up" if action == _UP else "down")
+            prev_end = end
+            continue
         begin = start
         direction = None
-        if action == _CHINESE:
+        if action == _PLAIN:
+            pass
+        elif action == _CURRENCY:
+            begin = start - 1
+        elif action == _CHINESE:
             if start and text[start - 1] in _CN_DIGITS:
                 continue
         else:
@@ -614,7 +710,10 @@ def find_figures(text: str) -> list[Span]:
                             direction = "down"
                         else:
                             has_currency = True
-            if action != _ACCEPT and not _unit_ok(action, text, m, has_currency, rules):
+            if action == _BARE:
+                if not has_currency and not _bare_ok(text, low, rev, start, end, rules):
+                    continue
+            elif action != _ACCEPT and not _unit_ok(action, text, m, has_currency, rules):
                 continue
         # (a match never ends with a space: every unit ends with a non-space character)
         if direction is None:
@@ -664,7 +763,3 @@ def _spans(begins: list[int], ends: list[int], directions: list[str | None]) -> 
     ):
         deque(map(setter, spans, values), 0)
     return spans
-
-
-# (group 0 is never a match's last group: every match ends in a named group)
-_ACTION_BY_GROUP = (_DROP, *(_ACTIONS.get(name.rstrip("_"), _DROP) for name in _GROUPS))
