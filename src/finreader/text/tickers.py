@@ -7,7 +7,7 @@ Three steps, each one pass over the text:
    "7203.T"). Bare words become tickers only with evidence: in parentheses and known, "TSM
    stock", right after the company's name when they abbreviate it ("PayPal PYPL", "Block SQ"),
    or already confirmed by an explicit notation in the same article.
-2. One pass of the directory matchers (directory.py) finds names and aliases. Aliases that are also
+2. The directory matchers (directory.py) find names and aliases. Aliases that are also
    ordinary words ("Apple", "Block", "苹果") link only when the article gives evidence: an explicit
    ticker, an unambiguous alias, a corporate word next to a mention, or another company named
    right beside it. Evidence for one mention counts for the whole article (one sense per text).
@@ -18,9 +18,12 @@ Three steps, each one pass over the text:
 Canonical symbols are SYMBOL.MARKET (see shared/devset/FORMAT.md): HK codes as four digits
 (0700.HK), A-shares as six digits with .SH/.SZ/.BJ, US class shares as BRK.B.US.
 
-Cost here (CPU, one core, benchmarks/bench_annotate.py): ~170 µs for a 1,900-character feed
-text, of which ~60 µs are the name matchers and ~25 µs the regexes; the rest is Python per
-candidate and per span (~1 µs to build a Span), so it grows with the number of names and symbols.
+Cost here (CPU, one core, the "tickers" column of benchmarks/bench_pipeline.py): ~85-100 µs for
+a 2,000-character feed item. About half is the regex engine: each capital-triggered scan (the
+notation regex here, the Latin name regex in directory.py) costs ~60 instructions a character
+before any matching, since the engine tests every character against the opening class in C.
+The rest is Python per candidate and per span (~0.5 µs to build a Span), so it grows with the
+number of names and symbols.
 """
 
 from __future__ import annotations
@@ -73,8 +76,9 @@ def _rules() -> _Rules:
     pattern = (
         r"[A-Z$(（代]"
         # every branch needs one of these next: a capital followed by a lowercase letter (most
-        # of them: "The", "Nvidia") fails this one test instead of each branch's lookbehinds
-        r"(?=[A-Z0-9ab码號号\s])(?:"
+        # of them: "The", "Nvidia", "PayPal") fails this one test instead of each branch's
+        # lookbehinds (a third fewer instructions for the scan)
+        r"(?=[A-Z0-9码號号\s]|asdaq|boe)(?:"
         # not inside a word, and not an ordinary capitalised word ("The", "Nvidia"): both fail
         # here at once (the mixed-case exchange names are the exception)
         r"(?<=[A-Z])(?<![A-Za-z0-9._&/\-$][A-Z])(?=[A-Z0-9]|asdaq|boe)(?:"
@@ -218,6 +222,10 @@ def _explicit(state: _State) -> None:
         kind = m.lastgroup
         start, end = m.span()
         before = text[start - 1] if start else " "
+        if kind == "bare":  # most matches: all-caps words, kept for _bare_tickers
+            if before not in _LEFT_EDGE:
+                state.bare.append((start, end, text[start:end]))
+            continue
         symbol: str | None = None
         if kind == "pnum":
             start, end = m.span("pnum")
@@ -238,7 +246,7 @@ def _explicit(state: _State) -> None:
             raw = m.group("cash")
             if raw.split(".")[0] not in rules.stop and raw not in rules.indexes:
                 symbol = f"{raw}.US"
-        elif before in _LEFT_EDGE or (before.isalpha() and before.isascii()):
+        elif before in _LEFT_EDGE:  # (every ASCII letter is in it)
             continue
         elif kind == "pre":
             exch = text[start : m.start("exw")] + m.group("exw")
@@ -254,9 +262,6 @@ def _explicit(state: _State) -> None:
         elif kind == "cn":
             raw = text[start:end]
             symbol = _canonical(raw[2:], raw[:2], rules)
-        elif kind == "bare":
-            state.bare.append((start, end, text[start:end]))
-            continue
         elif kind == "one":
             start, end = m.span("one")
             state.bare.append((start, end, text[start:end]))
@@ -419,8 +424,7 @@ def _link_adjacent(state: _State, hits: list[NameHit]) -> set[int]:
     named: set[int] = set()
     if not hits:
         return named
-    order = sorted(range(len(hits)), key=lambda k: hits[k].end)
-    ends = [hits[k].end for k in order]
+    ends = [h.end for h in hits]  # hits never overlap, so these are in order
     for idx, tick in enumerate(state.ticks):
         name_end = _name_end(state.text, tick.anchor)
         # the closest name ending at most 30 characters before the notation, with only corporate
@@ -428,7 +432,7 @@ def _link_adjacent(state: _State, hits: list[NameHit]) -> set[int]:
         pos = bisect_right(ends, name_end)
         if pos == 0 or name_end - ends[pos - 1] > 30:
             continue
-        best = hits[order[pos - 1]]
+        best = hits[pos - 1]
         if _GAP.fullmatch(state.text, best.end, name_end) is not None:
             best.symbol, best.linked = tick.symbol, True
             named.add(idx)
@@ -548,19 +552,23 @@ def _guess_name(text: str, end: int, rules: _Rules) -> tuple[int, int] | None:
 
 
 def _without_overlaps(hits: list[NameHit], ranges: list[tuple[int, int]]) -> list[NameHit]:
-    """Hits that overlap none of the ranges; both sorted by start, ranges disjoint (a sweep,
-    not hits x ranges)."""
-    if not ranges:
+    """Hits that overlap none of the ranges. Hits are in text order and never overlap each
+    other (so their ends are in order too): each range finds its few overlapping hits by
+    bisection, which beats a sweep over all hits when ranges are few, as they are."""
+    if not ranges or not hits:
         return hits
-    out: list[NameHit] = []
-    j, n = 0, len(ranges)
-    for h in hits:
-        while j < n and ranges[j][1] <= h.start:
-            j += 1
-        if j < n and ranges[j][0] < h.end:
-            continue
-        out.append(h)
-    return out
+    starts = [h.start for h in hits]
+    drop: set[int] = set()
+    for start, end in ranges:
+        k = bisect_left(starts, start)
+        if k and hits[k - 1].end > start:
+            drop.add(k - 1)
+        while k < len(hits) and starts[k] < end:
+            drop.add(k)
+            k += 1
+    if not drop:
+        return hits
+    return [h for k, h in enumerate(hits) if k not in drop]
 
 
 def find_tickers(text: str, *, directory: Directory | None = None) -> list[Span]:
@@ -576,9 +584,10 @@ def find_tickers(text: str, *, directory: Directory | None = None) -> list[Span]
     _explicit(state)
     names = directory.find_names(text)
     hits = _without_overlaps(names, [(t.start, t.end) for t in state.ticks])
+    explicit_count = len(state.ticks)
     if state.bare or state.maybe:
         _bare_tickers(state, hits)
-        state.ticks.sort(key=lambda t: t.start)
+        state.ticks.sort(key=_start)
     named = _link_adjacent(state, hits) if hits and state.ticks else set()
     # one sense per text: a name the article tied to a symbol ("Block SQ", "谷歌(GOOGL.US)")
     # means that symbol at its other mentions too
@@ -591,21 +600,41 @@ def find_tickers(text: str, *, directory: Directory | None = None) -> list[Span]
     tick_ranges = [(t.start, t.end) for t in state.ticks]
     spans: list[Span] = [make_span(t.start, t.end, TICKER, t.symbol) for t in state.ticks]
     kept = [h for h in hits if h.keep]
-    if state.bare:
-        kept = _without_overlaps(kept, tick_ranges)
+    if state.bare and len(state.ticks) > explicit_count:
+        kept = _without_overlaps(kept, tick_ranges)  # (ticks from bare words are new)
     spans.extend(make_span(h.start, h.end, COMPANY, h.symbol) for h in kept)
     if len(named) < len(state.ticks):
-        taken = _Ranges([(h.start, h.end) for h in kept] + tick_ranges)
-        for idx, tick in enumerate(state.ticks):
-            if idx in named or not _after_name(text, tick.anchor):
-                continue
-            guess = _guess_name(text, _name_end(text, tick.anchor), rules)
-            if guess is None or taken.overlaps(*guess):
-                continue
-            spans.append(make_span(guess[0], guess[1], COMPANY, tick.symbol))
-            taken.add(*guess)
-    spans.sort(key=lambda s: s.start)
+        _add_guessed_names(state, named, kept, tick_ranges, spans)
+    spans.sort(key=_start)
     return spans
+
+
+def _start(item: Span | _Tick) -> int:
+    return item.start
+
+
+def _add_guessed_names(
+    state: _State,
+    named: set[int],
+    kept: list[NameHit],
+    tick_ranges: list[tuple[int, int]],
+    spans: list[Span],
+) -> None:
+    """Company spans for the names written before ticks that no directory name claimed."""
+    text = state.text
+    taken: _Ranges | None = None  # built at the first guess (most ticks are not after a name)
+    for idx, tick in enumerate(state.ticks):
+        if idx in named or not _after_name(text, tick.anchor):
+            continue
+        guess = _guess_name(text, _name_end(text, tick.anchor), state.rules)
+        if guess is None:
+            continue
+        if taken is None:
+            taken = _Ranges([(h.start, h.end) for h in kept] + tick_ranges)
+        if taken.overlaps(*guess):
+            continue
+        spans.append(make_span(guess[0], guess[1], COMPANY, tick.symbol))
+        taken.add(*guess)
 
 
 def _after_name(text: str, anchor: int) -> bool:
