@@ -17,9 +17,9 @@ call or match, so the work is pushed into few C-level passes:
   rejects with one comparison; a group or optional opening forces it into each), ~50 µs;
 - what a match asks of Python is the number of its last group (an empty group ends each unit
   alternative), so the common figure costs a tuple lookup, not string tests; lookbehinds at
-  the first digit sort the number by what is before it (a plain space, a currency symbol, a
-  sign: _CLASS_ACTIONS), each class with its own copy of the units, so that a bare "S&P 500"
-  is dropped and "+4.6%" or "$3.6bn" accepted at that lookup (~15 µs more regex, ~30 µs less
+  the first digit sort the number by what is before it (a plain space, " at ", a currency
+  symbol, a sign: _CLASS_ACTIONS) and name the unit's group after it, so that a bare "S&P 500"
+  is dropped and "+4.6%" or "$3.6bn" accepted at that lookup (~15 µs more regex, ~35 µs less
   Python; a rejected match would restart at every digit of its number, hence classes that
   still match rather than lookbehinds that fail);
 - a figure's direction comes from one to three short regex searches on the reversed, lower-cased
@@ -145,8 +145,9 @@ _AFTER_STRIP = ",.;:"
 # units' names end in "_"), then the class of what is before the number (_CLASS_ACTIONS).
 _DROP, _ACCEPT, _CLOCK, _ZH_SCALE_ONLY, _QIAN_ONLY, _EN_SCALE_ONLY, _BARE, _CHINESE = range(8)
 # accepted at once, the figure starting at the number or at the currency symbol before it (its
-# direction from the words around it), or at the sign before it ("+4.6%": up)
-_PLAIN, _CURRENCY, _UP, _DOWN = range(8, 12)
+# direction from the words around it), or at the sign before it ("+4.6%": up); or a bare number
+# after " at "/" to ", a price level if a market verb is before it (_price_level_at)
+_PLAIN, _CURRENCY, _AT_LEVEL, _UP, _DOWN = range(8, 13)
 _ACTIONS = {
     "acc": _ACCEPT,
     "zpt": _CLOCK,
@@ -158,16 +159,19 @@ _ACTIONS = {
     "cnp": _CHINESE,
     "cn": _CHINESE,
 }
-# The classes of what is right before a number, found by lookbehinds in the regex (each has its
-# own copy of the units, their group names ending in its letter), where that alone settles
-# what most units ask of find_figures; other units and numbers do what _ACTIONS says:
+# The classes of what is right before a number, found by lookbehinds in the regex (a unit's
+# group is followed by one with the class letter added to its name, see _classed), where that
+# alone settles what most units ask of find_figures; other units and numbers do what _ACTIONS
+# says:
 # "S" a space with no cue or currency code before it ("S&P 500 closed", "the 30-day"): a bare
 #   number, a scale with no currency ("5 million") or "千" alone is dropped;
+# "T" " at " or " to ": the same, but a bare number may be a price level ("closed at 5,773.78");
 # "C" a currency symbol not glued to a word ("$3.6bn", "€12"): every unit but a clock time is
 #   money, and the figure starts at the symbol;
 # "P"/"M" a plus/minus sign not glued to a word: the figure starts at the sign.
 _CLASS_ACTIONS = {
     "S": {"bare": _DROP, "esc": _DROP, "zsq": _DROP, "acc": _PLAIN},
+    "T": {"bare": _AT_LEVEL, "esc": _DROP, "zsq": _DROP, "acc": _PLAIN},
     "C": {
         "bare": _CURRENCY,
         "esc": _CURRENCY,
@@ -185,6 +189,8 @@ def _actions(groupindex: Mapping[str, int]) -> tuple[int, ...]:
     a match's last group: every match ends in a named group)."""
     out = [_DROP] * (max(groupindex.values()) + 1)
     for name, number in groupindex.items():
+        if name.startswith("before"):
+            continue  # a class's mark, never last
         cls = name[-1] if name[-1].isupper() else ""
         kind = name.removesuffix(cls).rstrip("_")
         out[number] = _CLASS_ACTIONS.get(cls, {}).get(kind, _ACTIONS[kind])
@@ -335,9 +341,22 @@ def _units(commodities: str) -> str:
     return rf"\s{_guarded(spaced)}|{_guarded(unspaced)}"
 
 
-def _classed(units: str, cls: str) -> str:
-    """The units with their group names ending in the class letter."""
-    return re.sub(r"\(\?P<(\w+)>\)", rf"(?P<\1{cls}>)", units)
+def _classed(units: str) -> str:
+    """The units with, after each group that some class acts on differently, a group with the
+    class letter added to its name, matched when that class's mark ("beforeS") was: the last
+    group then tells both (conditionals on one copy of the units, not a copy per class, which
+    would take ~2x longer to compile and run no faster)."""
+
+    def chain(found: re.Match[str]) -> str:
+        name = found.group(1)
+        kind = name.rstrip("_")
+        tail = ""
+        for cls in reversed(_CLASS_ACTIONS):
+            if kind in _CLASS_ACTIONS[cls]:
+                tail = f"(?(before{cls})(?P<{name}{cls}>)|{tail})"
+        return found.group() + tail
+
+    return re.sub(r"\(\?P<(\w+)>\)", chain, units)
 
 
 def _guarded(pattern: str) -> str:
@@ -368,9 +387,6 @@ def _rules() -> _Rules:
     # skips every other character in its C loop. The number and range are atomic: nothing after
     # them can fail back into them (the unit is optional), so that only spares the engine its
     # backtracking bookkeeping. A match with no unit is a bare number ("bare").
-    def number(cls: str) -> str:
-        return rf"(?>{_NUM_REST}(?:{rng}|))(?:{_classed(units, cls)}|(?P<bare{cls}>))"
-
     # the classes (see _CLASS_ACTIONS), tested at the number's first digit: a space whose two
     # characters before end no cue (and so no currency code, which are cues); two classes
     # instead of the cues' endings are ~0.2 µs cheaper a number and may only send more
@@ -380,14 +396,16 @@ def _rules() -> _Rules:
     )
     no_sign_glue = "(?<![A-Za-z0-9_\\-–])"  # _prefix's test for a sign
     classes = (
-        rf"(?<= [0-9])(?<!{cue_ends} [0-9]){number('S')}"
-        rf"|(?<=[{_SYMBOLS}][0-9])(?<![A-Za-z0-9_][{_SYMBOLS}][0-9]){number('C')}"
-        rf"|(?<=\+[0-9]){no_sign_glue[:-1]}\+[0-9]){number('P')}"
-        rf"|(?<=[\-−][0-9]){no_sign_glue[:-1]}[\-−][0-9]){number('M')}"
-        rf"|{number('')}"
+        rf"(?<= [0-9])(?<!{cue_ends} [0-9])(?P<beforeS>)"
+        rf"|(?<=(?:{'|'.join(map(re.escape, _AT_TO))})[0-9])(?P<beforeT>)"
+        rf"|(?<=[{_SYMBOLS}][0-9])(?<![A-Za-z0-9_][{_SYMBOLS}][0-9])(?P<beforeC>)"
+        rf"|(?<=\+[0-9]){no_sign_glue[:-1]}\+[0-9])(?P<beforeP>)"
+        rf"|(?<=[\-−][0-9]){no_sign_glue[:-1]}[\-−][0-9])(?P<beforeM>)"
+        "|"
     )
+    number = _classed(rf"(?>{_NUM_REST}(?:{rng}|))(?:{units}|(?P<bare>))")
     pattern = (
-        rf"[0-9{_CN_DIGITS}](?:(?<=[0-9])(?:{classes})"
+        rf"[0-9{_CN_DIGITS}](?:(?<=[0-9])(?:{classes}){number}"
         rf"|(?<=百)(?P<cnp>分之[{_CN_DIGITS}点]+)"
         rf"|(?P<cn>[{_CN_DIGITS}]*(?:{_ZH_SCALE})(?:{_ZH_CUR})))"
     )
@@ -498,28 +516,41 @@ def _bare_ok(text: str, low: str, rev: str, start: int, end: int, rules: _Rules)
     prev = text[start - 1] if start else ""
     lo = start - 60 if start > 60 else 0
     if prev == " ":
-        ratio = text.endswith(rules.ratio_cues, lo, start)
-        if not ratio and not text.endswith(_AT_TO, lo, start):
+        if not text.endswith(rules.ratio_cues, lo, start):
+            if text.endswith(_AT_TO, lo, start):
+                return _price_level_at(text, low, rev, start, end, rules)
             return False  # most bare numbers: no cue before, so every test below would fail
-    elif prev in rules.zh_cue_ends:
-        ratio = False
-    else:
+    elif prev not in rules.zh_cue_ends:
         return False
     after = text[end : end + 2]
-    if (after[:1] == "." and after[1:].isalpha()) or (after[:1] in ":/-" and after[1:].isdigit()):
+    if _code_or_date_after(after):
         return False
     number = text[start:end]
-    plain_int = number.isdigit()
-    if plain_int and len(number) == 4 and _YEAR.fullmatch(number):
+    if number.isdigit() and len(number) == 4 and _YEAR.fullmatch(number):
         return False
-    if prev != " ":
-        if text.endswith(rules.zh_cues, lo, start):
-            return not after[:1] or after[:1] not in "年月日号时分秒个人名次位家只件"
+    if prev == " ":
+        return True  # a ratio cue
+    if text.endswith(rules.zh_cues, lo, start):
+        return not after[:1] or after[:1] not in "年月日号时分秒个人名次位家只件"
+    return False
+
+
+def _code_or_date_after(after: str) -> bool:
+    """What follows a bare number (two characters) makes it part of a code or date ("0700.HK",
+    "8:30", "12/5")."""
+    return (after[:1] == "." and after[1:].isalpha()) or (
+        after[:1] in ":/-" and after[1:].isdigit()
+    )
+
+
+def _price_level_at(text: str, low: str, rev: str, start: int, end: int, rules: _Rules) -> bool:
+    """A bare number after " at "/" to " is a price level ("closed at 5,773.78") when it has a
+    decimal part or group, is no code or time ("to 9 am") and a market verb is before."""
+    if _code_or_date_after(text[end : end + 2]) or text[start:end].isdigit():
         return False
-    if ratio:
-        return True
-    if plain_int or _AM_PM.match(low, end, end + 5):
+    if _AM_PM.match(low, end, end + 5):
         return False
+    lo = start - 60 if start > 60 else 0
     # a market verb among the few words before "at"/"to", within the sentence: one match on the
     # reversed text, after the " ta " (~0.7 µs; _level_verb_before's word loop ~3 µs)
     size = len(text)
@@ -649,6 +680,8 @@ def find_figures(text: str) -> list[Span]:
         return []
     rules = _rules()
     actions = rules.actions
+    word_after = rules.en_after.match
+    after_words = rules.en_after_words
     low = _lowered(text)
     rev = low[::-1]
     size = len(text)
@@ -673,6 +706,9 @@ def find_figures(text: str) -> list[Span]:
             pass
         elif action == _CURRENCY:
             begin = start - 1
+        elif action == _AT_LEVEL:
+            if not _price_level_at(text, low, rev, start, end, rules):
+                continue
         elif action == _CHINESE:
             if start and text[start - 1] in _CN_DIGITS:
                 continue
@@ -718,9 +754,9 @@ def find_figures(text: str) -> list[Span]:
         # (a match never ends with a space: every unit ends with a non-space character)
         if direction is None:
             if text.startswith(" ", end):
-                after = rules.en_after.match(low, end + 1, end + 12)
+                after = word_after(low, end + 1, end + 12)
                 if after is not None:
-                    direction = rules.en_after_words[after.group(1)]
+                    direction = after_words[after.group(1)]
             if direction is None:
                 lo = begin - 40
                 if lo < prev_end:
