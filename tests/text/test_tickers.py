@@ -273,6 +273,20 @@ def test_directory_aliases_without_a_leading_capital() -> None:
     assert [h.alias for h in d.find_names("3M公司的 eBay")] == ["3M公司", "eBay"]
 
 
+def test_directories_without_latin_or_chinese_names() -> None:
+    # the bundled file missing gives an empty directory: notations are still found
+    empty = Directory([], {})
+    assert empty.find_names("Apple 腾讯 NVDA") == []
+    assert tickers("Apple (NASDAQ: AAPL) 腾讯控股(00700)", empty) == [
+        ("NASDAQ: AAPL", "AAPL.US"),
+        ("00700", "0700.HK"),
+    ]
+    only_chinese = parse_directory("symbol\tname\taliases\tindexes\n0700.HK\t腾讯控股\t腾讯\tHSI\n")
+    assert [h.alias for h in only_chinese.find_names("腾讯控股 Apple 腾讯")] == ["腾讯控股", "腾讯"]
+    only_loose = parse_directory("symbol\tname\taliases\tindexes\nON.US\tonsemi\t\tSP500\n")
+    assert [h.alias for h in only_loose.find_names("onsemi rose, not onsemix")] == ["onsemi"]
+
+
 def test_directory_names_never_overlap() -> None:
     # a Latin alias running into a Chinese one ("SK海力士" holds "海力士") gives one name
     d = parse_directory(
@@ -317,6 +331,19 @@ def test_tickers_never_raise_and_stay_in_bounds(text: str) -> None:
         assert span.start >= last
         assert span.kind in (TICKER, COMPANY) and span.value
         last = span.end
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=_ALPHABET + "eBy3M公司onsemiSK海力士谷歌歌", max_size=80)
+    | st.text(max_size=40)
+)
+def test_names_are_their_aliases_in_order_without_overlaps(text: str) -> None:
+    last = 0
+    for hit in default_directory().find_names(text):
+        assert text[hit.start : hit.end] == hit.alias
+        assert hit.start >= last and hit.symbol == hit.symbols[0]
+        last = hit.end
 
 
 def test_names_are_guessed_only_before_parenthesised_notations() -> None:

@@ -223,8 +223,9 @@ class _LatinMatcher:
     def _candidates(self, text: str) -> list[tuple[int, _Entry]]:
         """(start, alias) of every match, whole word or not: a match that fails the word test
         still hides the shorter aliases inside it, as with the automaton before."""
-        assert self.pattern is not None
         found: list[tuple[int, _Entry]] = []
+        if self.pattern is None:  # no alias with a capital (an empty directory)
+            return found
         consumed = 0
         plain, shifted = self.plain, self.shifted
         for m in self.pattern.finditer(text):
