@@ -168,7 +168,9 @@ _ACTIONS = {
 # "T" " at " or " to ": the same, but a bare number may be a price level ("closed at 5,773.78");
 # "C" a currency symbol not glued to a word ("$3.6bn", "€12"): every unit but a clock time is
 #   money, and the figure starts at the symbol;
-# "P"/"M" a plus/minus sign not glued to a word: the figure starts at the sign.
+# "P"/"M" a plus/minus sign not glued to a word: the figure starts at the sign;
+# "N" nothing find_figures looks at (_NOTABLE_BEFORE: "达3.5%", "(5%", the text's start): a unit
+#   with no currency is all there is.
 _CLASS_ACTIONS = {
     "S": {"bare": _DROP, "esc": _DROP, "zsq": _DROP, "acc": _PLAIN},
     "T": {"bare": _AT_LEVEL, "esc": _DROP, "zsq": _DROP, "acc": _PLAIN},
@@ -181,6 +183,7 @@ _CLASS_ACTIONS = {
     },
     "P": {"acc": _UP},
     "M": {"acc": _DOWN},
+    "N": {"acc": _PLAIN, "esc": _DROP, "zsq": _DROP},
 }
 
 
@@ -378,8 +381,9 @@ def _rules() -> _Rules:
     # A range is one figure ("640-720亿美元", "1.5%-2%", "$10-$12 billion"); a percentage ends
     # a range only when the other end is one too ("增长23.5%至456.7亿元" is two figures).
     sep = r"\s?(?:-|–|—|~|～|至|到)\s?"
+    # (the lookahead: what both ends can start with, so that "500 closed" is not tried)
     rng = (
-        rf"(?=[\s%％\-–—~～至到])(?:\s?[%％]{sep}[+\-−]?{_NUM}(?=\s?[%％])"
+        rf"(?=\s?[%％\-–—~～至到])(?:\s?[%％]{sep}[+\-−]?{_NUM}(?=\s?[%％])"
         rf"|{sep}(?:[$€£¥￥]|HK\$|US\$)?[+\-−]?{_NUM})"
     )
 
@@ -395,12 +399,14 @@ def _rules() -> _Rules:
         *("".join(sorted({re.escape(cue[k]) for cue in bare_space_cues})) for k in (-3, -2))
     )
     no_sign_glue = "(?<![A-Za-z0-9_\\-–])"  # _prefix's test for a sign
+    notable = "".join(sorted(map(re.escape, _NOTABLE_BEFORE)))
     classes = (
         rf"(?<= [0-9])(?<!{cue_ends} [0-9])(?P<beforeS>)"
         rf"|(?<=(?:{'|'.join(map(re.escape, _AT_TO))})[0-9])(?P<beforeT>)"
         rf"|(?<=[{_SYMBOLS}][0-9])(?<![A-Za-z0-9_][{_SYMBOLS}][0-9])(?P<beforeC>)"
         rf"|(?<=\+[0-9]){no_sign_glue[:-1]}\+[0-9])(?P<beforeP>)"
         rf"|(?<=[\-−][0-9]){no_sign_glue[:-1]}[\-−][0-9])(?P<beforeM>)"
+        rf"|(?<![{notable}][0-9])(?P<beforeN>)"
         "|"
     )
     number = _classed(rf"(?>{_NUM_REST}(?:{rng}|))(?:{units}|(?P<bare>))")
