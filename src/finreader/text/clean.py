@@ -487,7 +487,9 @@ def _holding(pieces: list[Piece], probes: tuple[str, ...], low: int, high: int) 
     if not picked:
         return []
     texts = [pieces[i].text for i in picked]
-    folded = "\n".join(texts).casefold()
+    joined = "\n".join(texts)
+    # (ASCII casefolds as it lower-cases, and lower() has a fast path for it)
+    folded = joined.lower() if joined.isascii() else joined.casefold()
     if len(folded) != sum(map(len, texts)) + len(texts) - 1:
         # A character casefolded to several ("ß" -> "ss"): the offsets moved.
         return [

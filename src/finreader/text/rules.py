@@ -21,6 +21,7 @@ import sys
 import tomllib
 from bisect import bisect_left
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -212,14 +213,21 @@ class Scanner:
         # each first character of the needles in turn, and the Chinese ones are half of them.
         self._ascii = _automaton({n: keys for n, keys in owners.items() if n.isascii()})
 
-    def present(self, text: str) -> set[int]:
+    def present(self, text: str) -> AbstractSet[int]:
         """Keys of the groups one of whose needles occurs in text."""
-        found: set[int] = set()
         automaton = self._ascii if text.isascii() else self._automaton
-        if automaton is not None:
-            for _, keys in automaton.iter(text.lower()):
+        if automaton is None:
+            return _NOTHING
+        found: set[int] | None = None
+        for _, keys in automaton.iter(text.lower()):
+            if found is None:
+                found = set(keys)
+            else:
                 found |= keys
-        return found
+        return _NOTHING if found is None else found  # (most blocks: no set made)
+
+
+_NOTHING: frozenset[int] = frozenset()
 
 
 def _automaton(owners: dict[str, set[int]]) -> Any:
@@ -280,7 +288,7 @@ class Dispatch:
             g.key: (i, g) for i, groups in enumerate(actions) for g in groups if _scanned(g)
         }
 
-    def groups(self, text: str, present: set[int]) -> Chosen:
+    def groups(self, text: str, present: AbstractSet[int]) -> Chosen:
         """(tail, block, trim) groups to try on text, given the keys of the scanned groups
         whose needles occur."""
         n = len(text)
