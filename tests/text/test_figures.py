@@ -309,6 +309,9 @@ _CLASS_TOKENS = st.sampled_from(
         " -0.8%,",
         " $3.6bn",
         " 9 bps",
+        "达",
+        "报",
+        " at 5,773.78",
         "只要",
         "增长",
         ". ",
@@ -400,3 +403,5 @@ def test_lowered_changes_no_word_mark_or_chinese_character() -> None:
     text = "Shares ROSE €5 and FELL 5% İ \u212a"
     assert figures._lowered(text) == text.replace("\u0130", "\u0131").lower()
     assert figures._lowered("ROSE €5") == "rose €5"
+    # lone surrogates keep their place (the bytes round trip passes them through)
+    assert figures._lowered("A\ud83d\ude00B€\udcff") == "a\ud83d\ude00b€\udcff"
