@@ -299,6 +299,30 @@ async def test_refresh_brings_new_articles_and_marks_failures(world: World) -> N
         assert "Refreshed 5 feeds" in main.status.plain and "1 failed" in main.status.plain
 
 
+async def test_a_running_refresh_can_be_stopped(world: World) -> None:
+    # One feed hangs for 20 s; X ends the refresh at once, keeps what the other feeds brought,
+    # and a new refresh can start afterwards.
+    world.server.add("/notes.xml", rss("Market Notes", note_items(NOTES)), delay=20.0)
+    app = world.app()
+    seen = record(app)
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await ready(pilot)
+        await pilot.press("R")
+        await wait_for(pilot, lambda: seen.names.count("FeedPolled") == 4, "the four quick feeds")
+        assert app.refreshing and "RefreshFinished" not in seen.names
+        await pilot.press("X")
+        await wait_for(pilot, lambda: "RefreshFinished" in seen.names, "the stop")
+        assert not app.refreshing and "Refresh stopped" in main.status.plain
+        assert seen.names.count("FeedPolled") == 4
+        await pilot.press("X")
+        await pilot.pause()
+        assert any("No refresh is running" in str(n.message) for n in app._notifications)
+        world.server.add("/notes.xml", rss("Market Notes", note_items(NOTES)))
+        await pilot.press("R")
+        await wait_for(pilot, lambda: seen.names.count("RefreshFinished") == 2, "a new refresh")
+        assert seen.names.count("FeedPolled") == 9
+
+
 async def test_refresh_one_feed(world: World) -> None:
     app = world.app()
     seen = record(app)

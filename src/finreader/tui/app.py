@@ -225,10 +225,18 @@ class FinReaderApp(ReportsWorkerErrors, App[None]):
                 if self.refresh_total
                 else ""
             )
-            self.notify(f"A refresh is already running{where}.", timeout=2)
+            self.notify(f"A refresh is already running{where}; X stops it.", timeout=2)
             return
         self.refreshing = True
         self._refresh(feed_ids)
+
+    def action_stop_refresh(self) -> None:
+        """Cancel the running refresh. Feeds already stored stay (each one is its own
+        transaction); fetches in flight are dropped and their connections closed."""
+        if not self.refreshing:
+            self.notify("No refresh is running.", timeout=2)
+            return
+        self.workers.cancel_group(self, "refresh")
 
     @work(exclusive=True, group="refresh", exit_on_error=False, description="refresh feeds")
     async def _refresh(self, feed_ids: list[int] | None) -> None:

@@ -30,6 +30,7 @@ APP_KEYS: tuple[KeySpec, ...] = (
     KeySpec("quit", "q", "Quit", "Quit finreader", footer=True),
     KeySpec("help", "question_mark", "Help", "List every key binding", footer=True),
     KeySpec("bookmarks", "B", "Bookmarks", "Open the bookmarks screen", footer=True),
+    KeySpec("stop_refresh", "X", "Stop refresh", "Stop the running refresh (what arrived stays)"),
 )
 
 # Main-screen commands. The first group works anywhere on the main screen; navigation keys are
