@@ -45,9 +45,6 @@ class Piece:
     kind: str
     text: str
     links: list[Link] = field(default_factory=list)
-    # The cleaner's verdict on `text` under one rule set: (text, rules, verdict), checked by
-    # identity (clean.py). Rounds and the fallback pass re-read it instead of re-judging.
-    memo: tuple[object, object, object] | None = field(default=None, compare=False, repr=False)
 
 
 def scrub(text: str) -> str:
