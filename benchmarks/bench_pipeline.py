@@ -82,7 +82,7 @@ def measure(items: list[Item], rounds: int) -> dict[str, float]:
     n = len(items)
 
     def cleaning() -> None:
-        # fresh copies each round: cleaning cuts pieces in place and memoises verdicts on them
+        # fresh copies each round: cleaning cuts pieces in place
         for ps, title in pieces:
             clean([Piece(p.kind, p.text, list(p.links)) for p in ps], rules, title)
 
