@@ -61,7 +61,9 @@ def test_surrogates_never_leave() -> None:
 @pytest.mark.skipif(not HOSTILE.is_dir(), reason="shared corpus not found")
 def test_fast_on_the_longest_hostile_lines() -> None:
     """long-lines.xml has a 300 KB line and regex-dos.xml runs of 25k capitals; the sanitiser
-    runs on every repaint, so it must stay linear (here: well under 50 ms per MB)."""
+    runs on every repaint, so it must stay linear. It takes ~15 ms per MB here; the bound is
+    loose enough for a loaded 2-core machine (a run at load 3.5 took 69 ms) and still far
+    below what a quadratic pass over a 300 KB line costs (seconds)."""
     text = (HOSTILE / "long-lines.xml").read_text("utf-8", "replace")
     text += (HOSTILE / "rtl-override.xml").read_text("utf-8", "replace") * 50
     started = time.perf_counter()
@@ -69,4 +71,4 @@ def test_fast_on_the_longest_hostile_lines() -> None:
         for_terminal(text)
         one_line(text)
     per_mb = (time.perf_counter() - started) / 6 / (len(text) / 1e6)
-    assert per_mb < 0.05, f"{per_mb * 1000:.1f} ms per MB"
+    assert per_mb < 0.25, f"{per_mb * 1000:.1f} ms per MB"
