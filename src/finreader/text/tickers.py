@@ -18,8 +18,9 @@ Three steps, each one pass over the text:
 Canonical symbols are SYMBOL.MARKET (see shared/devset/FORMAT.md): HK codes as four digits
 (0700.HK), A-shares as six digits with .SH/.SZ/.BJ, US class shares as BRK.B.US.
 
-Cost here (CPU, one core, the "tickers" column of benchmarks/bench_pipeline.py): ~85-100 µs for
-a 2,000-character feed item. About half is the regex engine: each capital-triggered scan (the
+Cost here (CPU, one core, the "tickers" column of benchmarks/bench_pipeline.py): ~100-130 µs,
+0.8-1.1 million instructions, for a 1,500-2,200-character item (about a fifth less than with the
+Aho-Corasick name matchers). About half is the regex engine: each capital-triggered scan (the
 notation regex here, the Latin name regex in directory.py) costs ~60 instructions a character
 before any matching, since the engine tests every character against the opening class in C.
 The rest is Python per candidate and per span (~0.5 µs to build a Span), so it grows with the
