@@ -141,6 +141,15 @@ def test_directions(text: str, figure: str, direction: str | None) -> None:
     assert directions(text)[figure] == direction
 
 
+def test_market_report_verbs_give_directions() -> None:
+    # Words of bond and FX reports ("收益率下行", "美元走弱") and of English wires ("slumped",
+    # "inflation slowed") that are not in the devset.
+    zh = directions("国债收益率下行3个基点，美元指数走弱0.4%，人民币走强0.2%，盈利预期上修5%")
+    assert zh == {"3个基点": "down", "0.4%": "down", "0.2%": "up", "5%": "up"}
+    en = directions("Shares slumped 7.5%, inflation slowed to 2.4% and spreads widened 80 bps.")
+    assert en == {"7.5%": "down", "2.4%": "down", "80 bps": "up"}
+
+
 def test_percentage_then_amount_are_two_figures() -> None:
     text = "净利润同比增长23.5%至456.7亿元,区间10%至15%"
     assert surfaces(text) == ["23.5%", "456.7亿元", "10%至15%"]
