@@ -201,6 +201,12 @@ def test_bylines_are_lifted_into_metadata() -> None:
     assert {r.rule for r in art.removed} == {"byline"}
 
 
+def test_the_author_is_the_name_before_other_credits() -> None:
+    for byline in ("记者 王明 / 编辑 李华", "作者：王明 责任编辑：李华", "文/王明 编辑/李华"):
+        art = process(f"{byline}\n\n{BODY_ZH}", is_html=False)
+        assert (art.author, art.text) == ("王明", BODY_ZH), byline
+
+
 def test_title_is_dropped_when_given_or_inferred() -> None:
     title = "Widget Corp beats estimates"
     text, rules = clean(title, BODY_EN, title=title)
