@@ -395,3 +395,18 @@ def test_a_trimmed_block_is_judged_again() -> None:
     text, rules = clean(BODY_EN, "Related （记者 王某某）", BODY_EN2)
     assert text == BODY_EN
     assert {"reporter-tag", "related-heading"} <= rules
+
+
+def test_end_markers_origin_notes_and_hot_lists_go() -> None:
+    # Kinds of boilerplate seen in Chinese wire copy and press releases beyond the devset.
+    text, rules = clean(
+        "本文首发于某某财经APP。", BODY_ZH, "（完）", BODY_ZH2, "今日热点推荐", "热文一"
+    )
+    assert text == f"{BODY_ZH}\n\n{BODY_ZH2}"
+    assert {"repost-notice-zh", "end-marker", "related-heading"} <= rules
+    text, rules = clean(BODY_EN, "— 完 —", "-END-", "-30-")
+    assert text == BODY_EN and "end-marker" in rules
+    assert rules <= {"end-marker", "press-release-end"}
+    # Words, not markers: kept.
+    text, _ = clean(BODY_EN, "The end of an era for the firm.", "完成交易")
+    assert text == f"{BODY_EN}\n\nThe end of an era for the firm.\n\n完成交易"
