@@ -178,6 +178,9 @@ def test_apple_the_fruit_and_meta_the_word() -> None:
     assert companies("We had a meta discussion. Meta-analysis shows nothing.") == []
     assert companies("Users of MetaMask can buy Ether.") == []
     assert companies("Apple said on Tuesday it would buy back shares.") == [("Apple", "AAPL.US")]
+    # a corporate word after a lowercase word belongs to that word: the pie's sales
+    assert companies("Apple pie sales rose 3% at the fair.") == []
+    assert companies("Apple Music revenue rose.") == [("Apple", "AAPL.US")]
     assert ("苹果", "AAPL.US") in companies("苹果推出了新的芯片")
     assert companies("市值达2万亿美元的公司包括苹果和微软") == [
         ("苹果", "AAPL.US"),

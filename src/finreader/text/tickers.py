@@ -448,7 +448,11 @@ def _has_context(text: str, hit: NameHit, rules: _Rules) -> bool:
         if tail.startswith(("’s", "'s")):
             return True
         words = tail.split(None, 2)[:2]
-        if any(w.rstrip(",.;:") in rules.en_after for w in words):
+        # The word right after, or the one after a capitalised word ("Apple Music revenue");
+        # not after a lowercase one: in "Apple pie sales" the sales are the pie's.
+        if words and words[0].rstrip(",.;:") in rules.en_after:
+            return True
+        if len(words) == 2 and words[0][:1].isupper() and words[1].rstrip(",.;:") in rules.en_after:
             return True
         head = text[max(0, start - 24) : start]
         return head.endswith(rules.en_before)
