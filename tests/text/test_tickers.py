@@ -178,6 +178,12 @@ def test_apple_the_fruit_and_meta_the_word() -> None:
     assert companies("We had a meta discussion. Meta-analysis shows nothing.") == []
     assert companies("Users of MetaMask can buy Ether.") == []
     assert companies("Apple said on Tuesday it would buy back shares.") == [("Apple", "AAPL.US")]
+    # Chinese names inside ordinary words: 中美|团队 and 小米粥 are not Meituan and Xiaomi
+    assert companies("中美团队达成共识，早餐喝了小米粥。") == []
+    assert companies("美团团队发布新品，小米集团上涨。") == [
+        ("美团", "3690.HK"),
+        ("小米集团", "1810.HK"),
+    ]
     # a corporate word after a lowercase word belongs to that word: the pie's sales
     assert companies("Apple pie sales rose 3% at the fair.") == []
     assert companies("Apple Music revenue rose.") == [("Apple", "AAPL.US")]

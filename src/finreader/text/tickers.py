@@ -55,6 +55,7 @@ class _Rules:
     en_before: tuple[str, ...]
     zh_after: tuple[str, ...]
     zh_before: tuple[str, ...]
+    not_names: tuple[str, ...]
     window_zh: int
     window_en: int
     zh_prefixes: tuple[str, ...]
@@ -119,6 +120,7 @@ def _rules() -> _Rules:
         en_before=tuple(w + " " for w in str_list(co, "en_before")),
         zh_after=tuple(sorted(str_list(co, "zh_after"), key=len, reverse=True)),
         zh_before=tuple(str_list(co, "zh_before")),
+        not_names=tuple(str_list(co, "zh_not_names")),
         window_zh=int(co.get("co_mention_window_zh", 6)),
         window_en=int(co.get("co_mention_window_en", 16)),
         zh_prefixes=tuple(sorted(str_list(co, "zh_name_prefixes"), key=len, reverse=True)),
@@ -440,6 +442,17 @@ def _link_adjacent(state: _State, hits: list[NameHit]) -> set[int]:
     return named
 
 
+def _inside_other_word(text: str, hit: NameHit, not_names: tuple[str, ...]) -> bool:
+    """The alias is part of an ordinary word or phrase here ("中美团队" is not 美团, "小米粥" is
+    not 小米): Chinese has no spaces to tell a name from the characters around it."""
+    alias = hit.alias
+    for phrase in not_names:
+        at = phrase.find(alias)
+        if 0 <= at <= hit.start and text.startswith(phrase, hit.start - at):
+            return True
+    return False
+
+
 def _has_context(text: str, hit: NameHit, rules: _Rules) -> bool:
     """A corporate word right next to one mention of an ambiguous alias."""
     start, end = hit.start, hit.end
@@ -588,6 +601,8 @@ def find_tickers(text: str, *, directory: Directory | None = None) -> list[Span]
     state = _State(text, rules, directory)
     _explicit(state)
     names = directory.find_names(text)
+    if rules.not_names:
+        names = [h for h in names if not _inside_other_word(text, h, rules.not_names)]
     hits = _without_overlaps(names, [(t.start, t.end) for t in state.ticks])
     explicit_count = len(state.ticks)
     if state.bare or state.maybe:
