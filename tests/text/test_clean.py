@@ -410,3 +410,14 @@ def test_end_markers_origin_notes_and_hot_lists_go() -> None:
     # Words, not markers: kept.
     text, _ = clean(BODY_EN, "The end of an era for the firm.", "完成交易")
     assert text == f"{BODY_EN}\n\nThe end of an era for the firm.\n\n完成交易"
+
+
+def test_dont_miss_lists_and_one_paragraph_pitches_go() -> None:
+    text, rules = clean(BODY_EN, "Don't miss these stories from Example Pro:", "Five stocks")
+    assert text == BODY_EN and "related-heading" in rules
+    pitch = (
+        "Should you invest $1,000 in Widget Corp right now? Before you buy stock in Widget "
+        "Corp, consider this: our analysts just identified the 10 best stocks to buy now."
+    )
+    text, rules = clean(BODY_EN, pitch, "Jane Doe has no position in any stocks mentioned.")
+    assert text == BODY_EN and "fool-pitch" in rules
