@@ -323,6 +323,10 @@ def test_fast_path_declines_what_it_cannot_mirror() -> None:
         "<b/>x",
         "<div>" * 200 + "x",
         "<p>\ud800</p>",
+        # a stray close tag first: libxml2 drops the whitespace after it, which decides
+        # whether the link's run survives (found by a review's fuzzing)
+        '</div>\n<a href="http://x.com/"><p>Read more</p></a><p>Body text here.</p>',
+        '</p> <a href="http://x.com/"><h2>Title</h2></a>',
     ):
         assert simple_pieces(html, None) is None, html
         assert_same(html)
