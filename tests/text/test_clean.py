@@ -205,6 +205,12 @@ def test_the_author_is_the_name_before_other_credits() -> None:
     for byline in ("记者 王明 / 编辑 李华", "作者：王明 责任编辑：李华", "文/王明 编辑/李华"):
         art = process(f"{byline}\n\n{BODY_ZH}", is_html=False)
         assert (art.author, art.text) == ("王明", BODY_ZH), byline
+    # 编辑部 / 摄影部 are part of a name, not another credit
+    for byline, author in (
+        ("作者：财经编辑部", "财经编辑部"),
+        ("作者：新华社摄影部", "新华社摄影部"),
+    ):
+        assert process(f"{byline}\n\n{BODY_ZH}", is_html=False).author == author
 
 
 def test_title_is_dropped_when_given_or_inferred() -> None:

@@ -163,14 +163,6 @@ def _judge(text: str, rules: RuleSet) -> _Verdict:
     return _Verdict(tail, block, trims, byline, _shape(text, rules))
 
 
-# Other credits on a byline after the author ("记者 王明 / 编辑 李华", "作者：张三 责任编辑：李四"):
-# the author is the name before them.
-_OTHER_CREDITS = re.compile(
-    r"\s*(?:[/／|｜,，;；]\s*)?(?:责任编辑|責任編輯|编辑|編輯|实习生|實習生|校对|校對|审核|審核|摄影|攝影)"
-    r"\s*[:：]?.*$"
-)
-
-
 def _byline(text: str, rules: RuleSet) -> tuple[str, str] | None:
     """("source" | "author", value) when text is a byline line."""
     b = rules.bylines
@@ -184,7 +176,9 @@ def _byline(text: str, rules: RuleSet) -> tuple[str, str] | None:
         m = pat.match(text)
         if m and m.group(1).strip():
             value = m.group(1).strip()
-            return "author", _OTHER_CREDITS.sub("", value).strip() or value
+            if b.other_credits is not None:
+                value = b.other_credits.sub("", value).strip() or value
+            return "author", value
     return None
 
 

@@ -339,6 +339,7 @@ class Bylines:
     author: tuple[re.Pattern[str], ...]
     next_author: frozenset[str]
     next_source: frozenset[str]
+    other_credits: re.Pattern[str] | None  # cut from an author value: "王明 / 编辑 李华"
 
 
 @dataclass(frozen=True, slots=True)
@@ -496,6 +497,7 @@ def _bylines(doc: dict[str, Any]) -> Bylines:
         author=tuple(re.compile(p, flags) for p in b.get("author", [])),
         next_author=frozenset(s.casefold() for s in b.get("next_author", [])),
         next_source=frozenset(s.casefold() for s in b.get("next_source", [])),
+        other_credits=re.compile(b["other_credits"], flags) if b.get("other_credits") else None,
     )
 
 
