@@ -649,5 +649,5 @@ class Library:
         processed = await asyncio.to_thread(
             text_process.process, main, is_html=None, title=article.title, base_url=link
         )
-        await asyncio.to_thread(self.store.replace_processed, article_id, processed)
+        await self._write(self.store.replace_processed, article_id, processed)
         return await asyncio.to_thread(self.article, article_id)

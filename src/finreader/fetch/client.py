@@ -89,7 +89,6 @@ class FetchResponse:
     retry_after: datetime | None = None  # 429/503 with a usable Retry-After, UTC, capped
     error: str | None = None
     seconds: float = 0.0
-    http_version: str | None = None  # of the last hop: "HTTP/1.1", "HTTP/2"
 
     @property
     def ok(self) -> bool:
@@ -325,7 +324,6 @@ async def _fetch(
         try:
             status = response.status_code
             out.status = status
-            out.http_version = response.http_version
             out.headers = {k.lower(): v for k, v in response.headers.items()}
             if not 200 <= status < 300:
                 await _drain(response)

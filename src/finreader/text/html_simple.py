@@ -381,8 +381,8 @@ _BLOCK_TAGS = [
 ]  # fmt: skip
 _VOID_TAGS = ("br", "hr", "img")  # no content, no close tag
 # libxml2 closes the open element (key) when one of these starts inside it: <p><div> becomes
-# <p></p><div>. The fast path refuses those inputs rather than replay the rule. Measured with
-# lxml for every pair of known tags (test_html_simple checks this table against lxml).
+# <p></p><div>. The walk replays this (_close_implied). Measured with lxml for every pair of
+# known tags (test_html_simple checks this table against lxml).
 _CLOSED_BY: dict[str, frozenset[str]] = {
     parent: frozenset(children.split())
     for parent, children in {
@@ -458,7 +458,7 @@ class _NotSimple(Exception):
     """The input needs the real parser."""
 
 
-# tag text -> (action, name); filled as tags are met (feeds repeat the same few tags)
+# tag text -> (action, name, code, plain); filled as tags are met (feeds repeat the same few)
 _TAGS: dict[str, tuple[int, str, int, bool]] = {}
 
 
