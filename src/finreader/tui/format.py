@@ -140,6 +140,16 @@ def failing(feed: Feed) -> bool:
     return bool(feed.last_error)
 
 
+def feed_problem(feed: Feed) -> str | None:
+    """What the status line and the tooltip say about a feed's last poll: its error, or the
+    parser's note on a poll that worked (said so, so it does not read as an error)."""
+    if feed.last_error:
+        return feed.last_error
+    if feed.note:
+        return f"polled fine, note: {feed.note}"
+    return None
+
+
 def feed_label(
     feed: Feed, styles: dict[str, Style] | None = None, *, width: int | None = None
 ) -> Text:

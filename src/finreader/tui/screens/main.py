@@ -24,7 +24,7 @@ from finreader.models import ArticleQuery, ArticleRow
 from finreader.text.sanitize import one_line
 from finreader.tui.bindings import MAIN_KEYS, make_bindings
 from finreader.tui.errors import ReportsWorkerErrors
-from finreader.tui.format import failing
+from finreader.tui.format import feed_problem
 from finreader.tui.links import OpensLinks
 from finreader.tui.messages import ArticleLoaded, FeedsLoaded
 from finreader.tui.screens.prompt import PromptScreen
@@ -248,10 +248,9 @@ class MainScreen(OpensLinks, ReportsWorkerErrors, Screen[None]):
             if choice is not None and choice.feed_id is not None
             else None
         )
-        if feed is not None and (feed.last_error or feed.note):
-            title = one_line(feed.title or feed.url)
-            detail = feed.last_error if failing(feed) else f"polled fine, note: {feed.note}"
-            self.status.set_detail(f"{title}: {detail}")
+        problem = feed_problem(feed) if feed is not None else None
+        if feed is not None and problem:
+            self.status.set_detail(f"{one_line(feed.title or feed.url)}: {problem}")
         else:
             self.status.set_detail("")
 

@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from finreader.models import Feed
 from finreader.text.sanitize import one_line
-from finreader.tui.format import feed_label
+from finreader.tui.format import feed_label, feed_problem
 
 ALL = "all"
 UNREAD = "unread"
@@ -131,5 +131,5 @@ class FeedList(OptionList):
         if choice is not None and choice.kind == "feed" and choice.feed_id is not None:
             feed = self.feed(choice.feed_id)
             # The error text of a failing feed is its tooltip and shows in the status line.
-            problem = feed and (feed.last_error or feed.note)
+            problem = feed_problem(feed) if feed is not None else None
             self.tooltip = Text(one_line(problem)) if problem else None
