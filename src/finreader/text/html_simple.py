@@ -844,10 +844,15 @@ def _reference(m: re.Match[str]) -> str:
     if value is None:
         if ref[1] == "#":
             _check_numeric(ref)
-        value = unescape(ref)
-        if len(_REFERENCES) >= _MAX_CACHE:
-            _REFERENCES.clear()
-        _REFERENCES[ref] = value
+        value = _remember(_REFERENCES, ref, unescape(ref))
+    return value
+
+
+def _remember(cache: dict[str, str], key: str, value: str) -> str:
+    """value, stored for key in a bounded cache (cleared when full: feeds repeat a few keys)."""
+    if len(cache) >= _MAX_CACHE:
+        cache.clear()
+    cache[key] = value
     return value
 
 
@@ -876,10 +881,7 @@ def _attribute_ref(m: re.Match[str]) -> str:
     whole = m.group()
     value = _ATTRIBUTE_REFERENCES.get(whole)
     if value is None:
-        value = _decode_attribute_ref(whole)
-        if len(_ATTRIBUTE_REFERENCES) >= _MAX_CACHE:
-            _ATTRIBUTE_REFERENCES.clear()
-        _ATTRIBUTE_REFERENCES[whole] = value
+        value = _remember(_ATTRIBUTE_REFERENCES, whole, _decode_attribute_ref(whole))
     return value
 
 
