@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from finreader.cli import main
+from tests.helpers.contract import CONTRACT_KEYS
 from tests.helpers.feedserver import FeedServer
 from tests.test_library_poll import ITEMS, rss
 
@@ -113,17 +114,7 @@ def test_clean_json_contract_on_the_seed(shared: Path, capsys: pytest.CaptureFix
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 1
     result = json.loads(lines[0])
-    assert set(result) == {
-        "file",
-        "title",
-        "source",
-        "author",
-        "text",
-        "tickers",
-        "companies",
-        "figures",
-        "removed",
-    }
+    assert list(result) == list(CONTRACT_KEYS)
     assert result["source"] == "财华社"
     assert "结语" in result["text"] and "免责声明" not in result["text"]
     assert result["removed"] and all({"rule", "text"} <= set(r) for r in result["removed"])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from tests.helpers.contract import CONTRACT_KEYS
+
 from finreader.models import COMPANY, FIGURE, LINK, TICKER, ProcessedArticle, Removal, Span
 from finreader.text.contract import to_contract
 from finreader.text.process import RULES_VERSION, compile_rules, process
@@ -114,17 +116,7 @@ def test_contract_has_exactly_the_keys_in_order() -> None:
         author=None,
     )
     obj = to_contract(art, file="seed.txt", title=None)
-    assert list(obj) == [
-        "file",
-        "title",
-        "source",
-        "author",
-        "text",
-        "tickers",
-        "companies",
-        "figures",
-        "removed",
-    ]
+    assert list(obj) == list(CONTRACT_KEYS)
     assert obj["tickers"] == [{"symbol": "NVDA.US", "text": "NASDAQ: NVDA", "start": 0, "end": 12}]
     assert obj["companies"] == [{"name": "英伟达", "symbol": "NVDA.US", "start": 13, "end": 16}]
     assert obj["figures"] == [{"text": "17.47%", "start": 17, "end": 23, "direction": "up"}]
