@@ -427,3 +427,21 @@ def test_dont_miss_lists_and_one_paragraph_pitches_go() -> None:
     )
     text, rules = clean(BODY_EN, pitch, "Jane Doe has no position in any stocks mentioned.")
     assert text == BODY_EN and "fool-pitch" in rules
+
+
+def test_share_bars_counters_credits_and_tip_lines_go() -> None:
+    residue = [
+        "分享到：微信 微博 QQ空间",
+        "Share this: Twitter Facebook LinkedIn Email Print",
+        "（图片来源：网络）",
+        "阅读 (1234)",
+        "Sign up here to get our newsletter.",
+        "Have a confidential tip for our reporters? Get in touch.",
+    ]
+    text, rules = clean(BODY_ZH, *residue[:4], BODY_ZH2, *residue[4:])
+    assert text == f"{BODY_ZH}\n\n{BODY_ZH2}"
+    assert {"share-bar", "photo-credit", "counter", "newsletter-pitch", "tip-line"} <= rules
+    # an article sentence about sharing or reading stays
+    kept = "Analysts share this view: margins will recover, and readers (1,234 of them) agree."
+    text, _ = clean(BODY_EN, kept)
+    assert text == f"{BODY_EN}\n\n{kept}"
