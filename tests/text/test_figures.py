@@ -141,6 +141,11 @@ def test_directions(text: str, figure: str, direction: str | None) -> None:
     assert directions(text)[figure] == direction
 
 
+def test_currency_codes_written_onto_the_number() -> None:
+    text = "revenue of RMB33.4 billion, a USD5 million note and HKD1.2bn; not XRMB5 billion"
+    assert surfaces(text) == ["RMB33.4 billion", "USD5 million", "HKD1.2bn"]
+
+
 def test_market_report_verbs_give_directions() -> None:
     # Words of bond and FX reports ("收益率下行", "美元走弱") and of English wires ("slumped",
     # "inflation slowed") that are not in the devset.

@@ -729,7 +729,11 @@ def find_figures(text: str) -> list[Span]:
                     continue
             if before in _NOTABLE_BEFORE:
                 if before in _GLUED_TO:
-                    continue  # "Q3", "0700.HK" is "0700" and ".HK", "1.5" never restarts at 5
+                    code = text[start - 3 : start] if start >= 3 else ""
+                    if code not in _CODES or (start > 3 and text[start - 4] in _ASCII_WORD):
+                        continue  # "Q3", "0700.HK" is "0700" and ".HK", "1.5" never restarts at 5
+                    begin = start - 3  # a currency code written onto its number: "RMB5.6 billion"
+                    has_currency = True
                 if before == " ":  # the common case, _prefix() inline: "USD 5"
                     code = text[start - 4 : start - 1] if start >= 4 else ""
                     if code in _CODES and (start < 5 or text[start - 5] not in _ASCII_WORD):
