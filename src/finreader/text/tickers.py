@@ -86,7 +86,7 @@ def _rules() -> _Rules:
         r"(?<=[A-Z])(?<![A-Za-z0-9._&/\-$][A-Z])(?=[A-Z0-9]|asdaq|boe)(?:"
         # "NASDAQ: NVDA", "(NYSE:GS)", "LSE: BP.", "TSX: SHOP", "HKEX: 700", "NYSE Arca: SPY"
         r"(?P<exw>[A-Za-z]{0,11}+(?: Arca| American| MKT| Markets)?)\s?[:：]\s?"
-        r"(?P<pre>[A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2}(?![A-Za-z]))?|[0-9]{1,6})(?![A-Za-z0-9])"
+        r"(?P<pre>[A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2}(?![A-Za-z])|[\-/][A-Z](?![A-Za-z]))?|[0-9]{1,6})(?![A-Za-z0-9])"
         # "SH600519", "SZ000001", "HK00700"
         r"|(?<=[SBH])(?P<cn>[HZJK][0-9]{4,6})(?![0-9])"
         # bare all-caps word of two to five characters: a ticker only with evidence
@@ -257,6 +257,8 @@ def _explicit(state: _State) -> None:
             if market is None:
                 continue
             raw = m.group("pre")
+            if "-" in raw or "/" in raw:
+                raw = raw.replace("-", ".").replace("/", ".")  # class shares: "BRK-B", "BF/B"
             if exch == "TSE" and not raw.isdigit():
                 market = "TO"
             if market == "SH" and raw.isdigit() and not raw.startswith(("6", "9")):
