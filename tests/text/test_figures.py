@@ -141,6 +141,13 @@ def test_directions(text: str, figure: str, direction: str | None) -> None:
     assert directions(text)[figure] == direction
 
 
+def test_traditional_chinese_units() -> None:
+    # Hong Kong and Taiwan feeds: 億/萬, 點, 個百分點, 個基點, 幣
+    text = "成交額達85.6億港元，恒指報24,350點，比率下降1.5個百分點，減息25個基點，人民幣500萬元"
+    assert surfaces(text) == ["85.6億港元", "24,350點", "1.5個百分點", "25個基點", "人民幣500萬元"]
+    assert surfaces("上午10點30分開市，共11.5萬人，第5個") == []
+
+
 def test_currency_codes_written_onto_the_number() -> None:
     text = "revenue of RMB33.4 billion, a USD5 million note and HKD1.2bn; not XRMB5 billion"
     assert surfaces(text) == ["RMB33.4 billion", "USD5 million", "HKD1.2bn"]

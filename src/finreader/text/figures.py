@@ -41,10 +41,15 @@ from finreader.text.fastmodels import make_spans
 from finreader.text.prefilter import first_class
 from finreader.text.wordlists import str_list, ticker_words
 
-_ZH_SCALE = "万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千"
-_ZH_SCALE_NOT_QIAN = "万亿|千亿|百亿|十亿|亿|千万|百万|十万|万"
-_ZH_CUR = "美元|港元|港币|人民币|欧元|日元|英镑|韩元|澳元|加元|新台币|台币|美金|元|円"
-_CN_DIGITS = "零〇一二两三四五六七八九十百千"
+# Simplified and traditional forms (Hong Kong and Taiwan feeds write 億, 萬, 點, 個, 幣).
+_ZH_SCALE = "万亿|萬億|千亿|千億|百亿|百億|十亿|十億|亿|億|千万|千萬|百万|百萬|十万|十萬|万|萬|千"
+_ZH_SCALE_NOT_QIAN = "|".join(s for s in _ZH_SCALE.split("|") if s != "千")
+_ZH_CUR = (
+    "美元|港元|港币|港幣|人民币|人民幣|欧元|歐元|日元|日圓|英镑|英鎊|韩元|韓元|澳元|加元|"
+    "新台币|新台幣|台币|台幣|美金|元|円"
+)
+_RMB = "人民[币幣]"
+_CN_DIGITS = "零〇一二两兩三四五六七八九十百千"
 _CUR_WORDS = (
     r"Hong Kong dollars|U\.S\. dollars|US dollars|Canadian dollars|Australian dollars|"
     r"Singapore dollars|New Taiwan dollars|Taiwan dollars|dollars|yuan|renminbi|euros?|"
@@ -77,7 +82,9 @@ _PREFIXES = tuple(
             "₹",
             "₩",
             "人民币",
+            "人民幣",
             "港币",
+            "港幣",
             "RMB",
             "RMB ",
             "USD",
@@ -288,19 +295,19 @@ def _units(commodities: str) -> str:
     money = rf"(?:{_CUR_WORDS}|{commodities})"
     after_space = "|".join(
         (
-            "个百分点",
-            "百分点",
+            "[个個]百分[点點]",
+            "百分[点點]",
             r"(?:percentage points?|pct\.? points?|ppts?|pp)\b",
             "[%％]",
             r"(?:percent|per cent|pct)\b",
-            "个基点",
-            "基点",
+            "[个個]基[点點]",
+            "基[点點]",
             r"(?:bps?|basis points?)\b",
             "倍",
             r"(?:x\s?)?(?:P/E|P/S|P/B|EV/EBITDA)(?![A-Za-z])",
             r"(?:points?|pts?)\b",
-            rf"(?:{_ZH_SCALE})(?:(?:{_ZH_CUR})(?:人民币)?|人民币)",
-            rf"(?:{_ZH_CUR})(?:人民币)?",
+            rf"(?:{_ZH_SCALE})(?:(?:{_ZH_CUR})(?:{_RMB})?|{_RMB})",
+            rf"(?:{_ZH_CUR})(?:{_RMB})?",
             rf"{_EN_SCALE}\b\s{money}\b",
             rf"{_EN_SCALE_SHORT}\b\s{money}\b",
             rf"{money}\b",
@@ -308,32 +315,32 @@ def _units(commodities: str) -> str:
     )
     glued = "|".join(
         (
-            "个百分点",
-            "百分点",
+            "[个個]百分[点點]",
+            "百分[点點]",
             r"(?:percentage points?|pct\.? points?|ppts?|pp)\b",
             "[%％]",
-            "个基点",
-            "基点",
+            "[个個]基[点點]",
+            "基[点點]",
             r"(?:bps?|basis points?)\b",
             "倍",
             r"[x×](?![A-Za-z0-9])",
             r"(?:x\s?)?(?:P/E|P/S|P/B|EV/EBITDA)(?![A-Za-z])",
-            rf"(?:{_ZH_SCALE})(?:(?:{_ZH_CUR})(?:人民币)?|人民币)",
-            rf"(?:{_ZH_CUR})(?:人民币)?",
+            rf"(?:{_ZH_SCALE})(?:(?:{_ZH_CUR})(?:{_RMB})?|{_RMB})",
+            rf"(?:{_ZH_CUR})(?:{_RMB})?",
             rf"-{_EN_SCALE}\b(?:\s{money}\b)?",  # "$5-billion": money even without a currency
             rf"{_EN_SCALE_SHORT}\b\s{money}\b",
             rf"[mkMBK]\b\s{money}\b",
         )
     )
     spaced = (
-        rf"(?:{after_space})(?P<acc_>)|点(?P<zpt_>)|(?:{_ZH_SCALE_NOT_QIAN})(?P<zss_>)|千(?P<zsq_>)"
+        rf"(?:{after_space})(?P<acc_>)|[点點](?P<zpt_>)|(?:{_ZH_SCALE_NOT_QIAN})(?P<zss_>)|千(?P<zsq_>)"
         rf"|(?:{_EN_SCALE}|{_EN_SCALE_SHORT})\b(?P<esc_>)"
     )
     unspaced = (
-        rf"(?:{glued})(?P<acc>)|点(?P<zpt>)|(?:{_ZH_SCALE_NOT_QIAN})(?P<zss>)|千(?P<zsq>)"
+        rf"(?:{glued})(?P<acc>)|[点點](?P<zpt>)|(?:{_ZH_SCALE_NOT_QIAN})(?P<zss>)|千(?P<zsq>)"
         rf"|(?:{_EN_SCALE_SHORT}\b|[mkMBK]\b)(?P<esc>)"
         # dates, times, ages and counts ("2025年", "8月", "11个国家"): dropped at once
-        r"|[年月日号时分秒个人名次位家只件期季届周天岁:/](?P<skip>)"
+        r"|[年月日号號时時分秒个個人名次位家只隻件期季届屆周週天岁歲:/](?P<skip>)"
     )
     # Most numbers carry no unit ("1,234.56 on", "2.5，", "500 index"); a lookahead on the
     # characters a unit can start with lets the engine skip all of them at once. Derived from
@@ -508,7 +515,7 @@ def _is_time(text: str, start: int, end: int, number: str) -> bool:
     if "." in number or "," in number or not number.isdigit() or int(number) > 24:
         return False
     after = text[end : end + 1]
-    if after and (after in "分半钟整时前后左" or after.isdigit()):
+    if after and (after in "分半钟鐘整时時前后後左" or after.isdigit()):
         return True
     return text[max(0, start - 3) : start].endswith(_TIME_BEFORE)
 
@@ -654,7 +661,7 @@ def _unit_ok(action: int, text: str, m: re.Match[str], has_currency: bool, rules
     """The checks a unit asks for (not the common case: most units make a figure at once)."""
     start, end = m.span()
     if action == _CLOCK:
-        return not _is_time(text, start, end, text[start:end].rstrip("点 "))
+        return not _is_time(text, start, end, text[start:end].rstrip("点點 "))
     if has_currency:
         return True
     if action == _ZH_SCALE_ONLY:  # "11.5万人", "2万吨": a count
