@@ -28,6 +28,7 @@ from typing import Any
 
 import ahocorasick
 
+from finreader.text.hanzi import traditional, widen_pattern
 from finreader.text.prefilter import first_chars, required_literals
 
 # Bump when the cleaning code changes behaviour; the data file's hash covers rule edits.
@@ -372,18 +373,26 @@ RULES_VERSION = f"{CODE_REVISION}+{hashlib.sha256(_DATA).hexdigest()[:10]}"
 
 
 def _builtin_rules(doc: dict[str, Any]) -> list[Rule]:
+    """The data file's rules, their Chinese widened to traditional characters (hanzi.py); the
+    needles of a widened rule are its literals in both scripts."""
     rules: list[Rule] = []
     for raw in doc.get("rule", []):
         name = str(raw["name"])
         pattern = str(raw["regex"]) if "regex" in raw else re.escape(str(raw["match"]))
+        needles: tuple[str, ...] | None = tuple(raw["needles"]) if "needles" in raw else None
+        wide = widen_pattern(pattern)
+        if wide != pattern:
+            found = needles if needles is not None else required_literals(pattern, re.IGNORECASE)
+            if found is not None:
+                needles = tuple(sorted({*found, *(traditional(n) for n in found)}))
         rules.append(
             Rule(
                 name=name,
                 action=str(raw["action"]),
-                pattern=pattern,
+                pattern=wide,
                 anchor=str(raw.get("anchor", "any")),
                 max_len=int(raw["max_len"]) if "max_len" in raw else None,
-                needles=tuple(raw["needles"]) if "needles" in raw else None,
+                needles=needles,
             )
         )
     return rules
@@ -489,16 +498,23 @@ def _runs_by_first(members: list[Rule], anchor: str, action: str) -> list[list[R
     return runs
 
 
+def _both_scripts(words: list[str]) -> frozenset[str]:
+    """Label words, casefolded, in simplified and traditional characters ("来源", "來源")."""
+    return frozenset(form.casefold() for word in words for form in (word, traditional(word)))
+
+
 def _bylines(doc: dict[str, Any]) -> Bylines:
     b = doc.get("byline", {})
     flags = re.IGNORECASE
     return Bylines(
         max_len=int(b.get("max_len", 80)),
-        source=tuple(re.compile(p, flags) for p in b.get("source", [])),
-        author=tuple(re.compile(p, flags) for p in b.get("author", [])),
-        next_author=frozenset(s.casefold() for s in b.get("next_author", [])),
-        next_source=frozenset(s.casefold() for s in b.get("next_source", [])),
-        other_credits=re.compile(b["other_credits"], flags) if b.get("other_credits") else None,
+        source=tuple(re.compile(widen_pattern(p), flags) for p in b.get("source", [])),
+        author=tuple(re.compile(widen_pattern(p), flags) for p in b.get("author", [])),
+        next_author=_both_scripts(b.get("next_author", [])),
+        next_source=_both_scripts(b.get("next_source", [])),
+        other_credits=(
+            re.compile(widen_pattern(b["other_credits"]), flags) if b.get("other_credits") else None
+        ),
     )
 
 
