@@ -437,6 +437,8 @@ def test_share_bars_counters_credits_and_tip_lines_go() -> None:
         "阅读 (1234)",
         "Sign up here to get our newsletter.",
         "Have a confidential tip for our reporters? Get in touch.",
+        "Click to enlarge",
+        "点击查看大图",
     ]
     text, rules = clean(BODY_ZH, *residue[:4], BODY_ZH2, *residue[4:])
     assert text == f"{BODY_ZH}\n\n{BODY_ZH2}"
