@@ -12,10 +12,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import gc
 import hashlib
 import multiprocessing
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -350,21 +352,51 @@ class Library:
         except (OSError, ValueError) as exc:
             self._pool_broken = f"{type(exc).__name__}: {exc}"
 
-    def _executor_for(self, feed_count: int) -> Executor | None:
+    def _executor_for(
+        self, feed_count: int, rules: FrozenRules = (), disabled: tuple[str, ...] = ()
+    ) -> Executor | None:
         workers = self._worker_count()
         if feed_count < POOL_THRESHOLD or workers <= 1 or self._pool_broken:
             return None  # the default thread executor
         if self._executor is None:
             try:
-                self._executor = ProcessPoolExecutor(
-                    max_workers=workers, mp_context=self._worker_context()
-                )
+                self._executor = self._start_pool(workers, rules, disabled)
             except (OSError, ValueError) as exc:
                 # Building the pool's queues starts the resource tracker, which fails once a
                 # host (Textual) replaced stderr with a fileno() of -1; parse in threads instead.
                 self._pool_broken = f"{type(exc).__name__}: {exc}"
                 return None
         return self._executor
+
+    def _start_pool(
+        self, workers: int, rules: FrozenRules, disabled: tuple[str, ...]
+    ) -> ProcessPoolExecutor:
+        """The worker processes, forked from this one when it has a single thread.
+
+        A forked worker shares this process's pages (the interpreter, every imported module
+        and, after warm_up, the compiled rule and directory caches) until it writes to them;
+        gc.freeze() keeps the workers' collector from writing to every object it would scan.
+        With the forkserver (parent, resource tracker, server, two workers each building its
+        own caches) a first poll of 100 feeds peaked at 134 MB PSS; forked from here, 90 MB,
+        the workers ~9.5 MB private each. Forking a process that has
+        other threads can deadlock the child (a lock held at fork time), so a process that
+        already runs threads (the TUI, a poll whose first body came after the network started)
+        gets its workers from the forkserver, which starts them clean."""
+        if threading.active_count() > 1:
+            return ProcessPoolExecutor(max_workers=workers, mp_context=self._worker_context())
+        from finreader.pipeline import warm_up
+
+        warm_up(rules, disabled)
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("fork")
+        )
+        gc.collect()
+        gc.freeze()
+        try:
+            pool.submit(os.getpid)  # with the fork method, the first submit forks every worker
+        finally:
+            gc.unfreeze()
+        return pool
 
     def _interval(self, feed: Feed) -> timedelta:
         return timedelta(minutes=feed.interval or self.config.settings.refresh_minutes)
@@ -394,7 +426,6 @@ class Library:
         results: list[FeedResult] = []
         total = len(feeds)
         loop = asyncio.get_running_loop()
-        executor = self._executor_for(total)
         rules = freeze_rules(self.config.rules)
         disabled = tuple(self.config.settings.disabled_rules)
         by_id = {f.id: f for f in feeds}
@@ -411,6 +442,10 @@ class Library:
         async def handle(response: FetchResponse) -> None:
             feed = by_id[response.request.feed_id]
             t0 = time.perf_counter()
+            # The pool starts with the first body to parse: an all-304 poll needs none.
+            executor = (
+                self._executor_for(total, rules, disabled) if response.body is not None else None
+            )
             try:
                 result = await self._store_response(
                     feed, response, now, loop, executor, feed_rules.get(feed.url, rules), disabled
@@ -444,6 +479,10 @@ class Library:
                 )
             else:
                 requests.append(FetchRequest(feed.id, feed.url, feed.etag, feed.last_modified))
+        if any(not (r.etag or r.last_modified) for r in requests):
+            # Bodies are coming (a first poll): start the workers before the network starts
+            # threads, so they can be forked from this process (see _start_pool).
+            self._executor_for(total, rules, disabled)
         for feed in demo:
             await handle(self._demo_response(feed))
         if requests:
