@@ -603,7 +603,9 @@ def find_tickers(text: str, *, directory: Directory | None = None) -> list[Span]
     state = _State(text, rules, directory)
     _explicit(state)
     names = directory.find_names(text)
-    if rules.not_names:
+    # a few literal searches per text (fast-search speed; a regex alternation would test every
+    # character against a class, ~4 ns each) spare the per-name check (~1 µs a name)
+    if any(phrase in text for phrase in rules.not_names):
         names = [h for h in names if not _inside_other_word(text, h, rules.not_names)]
     hits = _without_overlaps(names, [(t.start, t.end) for t in state.ticks])
     explicit_count = len(state.ticks)
