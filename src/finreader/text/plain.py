@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from finreader.text.blocks import Piece, finish
+from finreader.text.blocks import _DROP_RE, Piece, finish
 
 _HEADING = re.compile(r"^#{1,6}[ \t]")
 _BULLET = re.compile(r"^(?:[*+•\-])[ \t]")
@@ -66,9 +66,17 @@ def text_to_pieces(text: str, base_url: str | None = None) -> list[Piece]:
         else:
             pieces.append(Piece(kind, stripped))
         prev_blank = False
+    # `finish` changes a paragraph only through what one scan of the whole text can rule out
+    # for all of them at once: characters it drops, and Markdown links. Its other steps find
+    # nothing: a line has no line break and is stripped (so is a joined one), and a paragraph
+    # opens with no marker (_kind saw none). Headings, list items and quotes lose their marker.
+    # (~1.2 µs a paragraph, ~20 µs on a devset page.)
+    plain = "](" not in text and _DROP_RE.search(text) is None
     out: list[Piece] = []
     for piece in pieces:
-        finish(piece, base_url)
-        if piece.text:
-            out.append(piece)
+        if not plain or piece.kind != "p":
+            finish(piece, base_url)
+            if not piece.text:
+                continue
+        out.append(piece)
     return out
