@@ -17,8 +17,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import re._casefix as _casefix
 import sys
 import tomllib
+import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
@@ -91,6 +93,7 @@ class RuleGroup:
         "_window",
         "anchor",
         "first",
+        "gate",
         "key",
         "max_len",
         "names",
@@ -120,6 +123,12 @@ class RuleGroup:
             reqs = [_needles(r) for r in rules]
             if all(req is not None for req in reqs):
                 self.needles = tuple(sorted(set().union(*[q for q in reqs if q is not None])))
+        # A start-anchored group that Dispatch picks by first character still runs on most
+        # blocks (source-link's group starts with any letter, ~1 µs a block): it also waits
+        # for one of its literals, found by the same Scanner pass (see _gate_needles).
+        self.gate: tuple[str, ...] | None = None
+        if anchor == "start" and self.first is not None:
+            self.gate = _gate_needles(rules)
         parts: list[str] = []
         gids: list[int] = []
         next_gid = 1
@@ -185,6 +194,39 @@ class RuleGroup:
         return self.names[0]  # unreachable: one wrapper group always took part
 
 
+def _gate_needles(rules: list[Rule]) -> tuple[str, ...] | None:
+    """Literals one of which (lower-cased) every match of one of the rules holds, derived from
+    the regexes (never a data file's hand-written needles); None if some rule has none, or if
+    a literal has a character whose case-insensitive matching text.lower() does not mirror.
+
+    The Scanner looks for needles in text.lower(), the regexes match case-insensitively: for
+    an ASCII letter the two agree except on "İ", "ı" and "ſ" (checked over all of Unicode),
+    which Scanner.present treats as "every gate open"; caseless characters (CJK, punctuation,
+    symbols) agree as they are."""
+    found: set[str] = set()
+    for rule in rules:
+        req = required_literals(rule.pattern, re.IGNORECASE)
+        if req is None or not all(_case_plain(ch) for n in req for ch in n):
+            return None
+        found |= req
+    return tuple(sorted(found))
+
+
+def _case_plain(ch: str) -> bool:
+    if ch.isascii():
+        return True
+    if ch.lower() != ch or ch.upper() != ch or ch in _CASE_EXTRA:
+        return False
+    return unicodedata.category(ch)[0] in "LPS" and unicodedata.category(ch) != "Lm"
+
+
+# Characters re's case-insensitive matching ties to others beyond lower() (re._casefix).
+_CASE_EXTRA = frozenset(chr(c) for k, v in _casefix._EXTRA_CASES.items() for c in (k, *v))
+# The characters that make text.lower() miss an ASCII literal that re.IGNORECASE finds:
+# "İ" (lower() makes two characters of it), "ı" and "ſ" (re matches them to i and s).
+_CASE_TRAPS = ("ı", "ſ")
+
+
 def _window_test(needles: tuple[str, ...]) -> Callable[[str], object]:
     """A test whether a lower-cased end window holds one of the needles: one regex search, one
     C call (every block of every article gets this test), where a loop over the needles with
@@ -200,7 +242,7 @@ class Scanner:
     with `in` one by one, one needle regex, or a regex that first drops characters no needle
     holds all cost more than the rules."""
 
-    __slots__ = ("_ascii", "_automaton")
+    __slots__ = ("_ascii", "_automaton", "_gates", "_trapped")
 
     def __init__(self, groups: list[RuleGroup]) -> None:
         owners: dict[str, set[int]] = {}
@@ -209,6 +251,16 @@ class Scanner:
                 continue  # "end" needles are checked in the end window (see RuleGroup.find)
             for needle in g.needles or ():
                 owners.setdefault(needle, set()).add(g.key)
+        # Gated start groups (RuleGroup.gate): their literals ride along in the same pass.
+        gated = [g for g in groups if g.gate is not None]
+        for g in gated:
+            for needle in g.gate or ():
+                owners.setdefault(needle, set()).add(g.key)
+        self._gates = frozenset(g.key for g in gated)
+        # Gates with an "i" or "s" open on every text holding one of _CASE_TRAPS (or "İ").
+        self._trapped = frozenset(
+            g.key for g in gated if any("i" in n or "s" in n for n in g.gate or ())
+        )
         self._automaton = _automaton(owners)
         # An ASCII text (str.isascii is O(1)) can only hold the ASCII needles, and the automaton
         # of those alone is cheaper per character: pyahocorasick tries a character against
@@ -217,19 +269,29 @@ class Scanner:
 
     def present(self, text: str) -> AbstractSet[int]:
         """Keys of the groups one of whose needles occurs in text."""
-        automaton = self._ascii if text.isascii() else self._automaton
+        ascii_text = text.isascii()
+        automaton = self._ascii if ascii_text else self._automaton
         if automaton is None:
             return _NOTHING
+        lowered = text.lower()
         found: set[int] | None = None
-        for _, keys in automaton.iter(text.lower()):
+        for _, keys in automaton.iter(lowered):
             if found is None:
                 found = set(keys)
             else:
                 found |= keys
+        if not ascii_text and self._trapped and _trapped(text, lowered):
+            found = set(self._trapped) if found is None else found | self._trapped
         return _NOTHING if found is None else found  # (most blocks: no set made)
 
 
 _NOTHING: frozenset[int] = frozenset()
+
+
+def _trapped(text: str, lowered: str) -> bool:
+    """Whether text holds a character on which lower() and re.IGNORECASE part (see
+    _gate_needles): "İ" lower-cases to two characters, "ı" and "ſ" stay as they are."""
+    return len(lowered) != len(text) or any(trap in lowered for trap in _CASE_TRAPS)
 
 
 def _automaton(owners: dict[str, set[int]]) -> Any:
@@ -254,7 +316,7 @@ class Dispatch:
     none). Iterating ~35 groups per block and testing each cost more than the regexes that
     actually ran; one table for the three actions makes it one lookup per block, not three."""
 
-    __slots__ = ("_by_key", "_caps", "_none", "_table")
+    __slots__ = ("_by_key", "_caps", "_gated", "_gates", "_none", "_opened", "_table")
 
     def __init__(
         self,
@@ -271,7 +333,9 @@ class Dispatch:
                 chars |= g.first or frozenset()
         # A bucket is the smallest cap that admits the block: a group's own cap is one of the
         # caps, so "max_len >= bucket cap" is "max_len >= len(block)".
-        self._table: dict[tuple[str | None, int], Chosen] = {}
+        # (first character or None, bucket) -> (groups, the same without gated groups or None
+        # if it has none; see _open)
+        self._table: dict[tuple[str | None, int], tuple[Chosen, Chosen | None]] = {}
         for b, cap in enumerate(self._caps):
             for c in (*chars, None):
                 picked = tuple(
@@ -284,11 +348,18 @@ class Dispatch:
                     )
                     for groups in actions
                 )
-                self._table[(c, b)] = (picked[0], picked[1], picked[2])
+                chosen: Chosen = (picked[0], picked[1], picked[2])
+                gated = any(g.gate is not None for groups in chosen for g in groups)
+                self._table[(c, b)] = (chosen, _close(chosen, frozenset()) if gated else None)
         self._none: Chosen = ((), (), ())
         self._by_key = {
             g.key: (i, g) for i, groups in enumerate(actions) for g in groups if _scanned(g)
         }
+        # Gated groups (RuleGroup.gate) run only when the Scanner found one of their literals:
+        # a block gets its entry without the closed ones, made once per entry and set of open
+        # gates (_opened).
+        self._gates = frozenset(g.key for g in every if g.gate is not None)
+        self._opened: dict[tuple[int, frozenset[int]], Chosen] = {}
 
     def groups(self, text: str, present: AbstractSet[int]) -> Chosen:
         """(tail, block, trim) groups to try on text, given the keys of the scanned groups
@@ -299,7 +370,9 @@ class Dispatch:
             chosen = self._none
         else:
             found = self._table.get((text[:1].lower(), b))
-            chosen = found if found is not None else self._table[(None, b)]
+            chosen, closed = found if found is not None else self._table[(None, b)]
+            if closed is not None:
+                chosen = closed if not present else self._open(chosen, closed, present)
         if present:
             by_key = self._by_key
             extra: list[list[RuleGroup]] = [[], [], []]
@@ -316,6 +389,29 @@ class Dispatch:
                 ]
                 return (merged[0], merged[1], merged[2])
         return chosen
+
+    def _open(self, chosen: Chosen, closed: Chosen, present: AbstractSet[int]) -> Chosen:
+        """chosen without its gated groups whose literals are not present (closed: without
+        any)."""
+        gates = self._gates.intersection(present)
+        if not gates:
+            return closed
+        key = (id(chosen), gates)
+        opened = self._opened.get(key)
+        if opened is None:
+            if len(self._opened) >= _OPENED_MAX:
+                self._opened.clear()
+            opened = self._opened[key] = _close(chosen, gates)
+        return opened
+
+
+_OPENED_MAX = 4096  # memo of (entry id, open gates) -> groups; a few dozen in practice
+
+
+def _close(chosen: Chosen, gates: frozenset[int]) -> Chosen:
+    """chosen without the gated groups whose key is not in gates."""
+    picked = [tuple(g for g in groups if g.gate is None or g.key in gates) for groups in chosen]
+    return (picked[0], picked[1], picked[2])
 
 
 def _scanned(group: RuleGroup) -> bool:
