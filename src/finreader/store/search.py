@@ -10,20 +10,28 @@ from __future__ import annotations
 
 import re
 
-_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
+_CJK_CLASS = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]"
+# Captured, so split() returns the text between runs and the runs themselves, alternately.
+_CJK_RUNS = re.compile(f"({_CJK_CLASS}+)")
 _TERM = re.compile(r"[\w\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af.$%-]+")
+# Joins the runs while they are spaced out in one go; no CJK run contains it or a space.
+_RUN_SEPARATOR = "\x00"
 
 
 def index_text(text: str) -> str:
     """The form stored in the index: CJK characters separated by spaces.
 
-    One callback per run of CJK characters, not per character: a per-character template
-    substitution cost ~1 ms per article here, more than the rest of storing it."""
-    return _CJK_RUN.sub(_spaced, text)
-
-
-def _spaced(match: re.Match[str]) -> str:
-    return " " + " ".join(match.group()) + " "
+    Each run of CJK characters becomes " " + its characters joined by spaces + " ". Every run is
+    spaced out by one str.join over all of them (joined with a separator, split again after),
+    so the cost stays in C: a per-character template substitution cost ~1 ms per article, a
+    callback per run ~30 us per Chinese article (one run per clause), this about half that."""
+    parts = _CJK_RUNS.split(text)
+    if len(parts) == 1:
+        return text
+    runs = " ".join(_RUN_SEPARATOR.join(parts[1::2]))
+    parts[1::2] = runs.split(f" {_RUN_SEPARATOR} ")
+    # parts alternate: text between runs (possibly empty), run, ...; one space around each run.
+    return " ".join(parts)
 
 
 def match_query(user_text: str) -> str | None:
