@@ -146,10 +146,16 @@ def _judge(text: str, rules: RuleSet) -> _Verdict:
     trims: list[tuple[str, int, int]] = []
     for g in trim_groups:
         # (The end window's needle test, which finditer makes too, inline: an "end" trim is
-        # chosen for every block, and most end without one.)
+        # chosen for every block, and most end without one. A negative start is 0.)
         window_hit = g.window_hit
-        if window_hit is None or window_hit(text[-END_NEEDLE_SPAN:].lower()):
-            trims.extend(g.finditer(text))
+        if window_hit is not None:
+            search = g.window_search
+            if search is not None:
+                if search(text, len(text) - END_NEEDLE_SPAN) is None:
+                    continue
+            elif not window_hit(text[-END_NEEDLE_SPAN:].lower()):
+                continue
+        trims.extend(g.finditer(text))
     if len(trims) > 1:
         trims.sort(key=lambda h: (h[1], -h[2]))
     n = len(text)
@@ -166,7 +172,7 @@ def _judge(text: str, rules: RuleSet) -> _Verdict:
 def _byline(text: str, rules: RuleSet) -> tuple[str, str] | None:
     """("source" | "author", value) when text is a byline line."""
     b = rules.bylines
-    if len(text) > b.max_len:
+    if len(text) > b.max_len or (b.any_line is not None and b.any_line.match(text) is None):
         return None
     for pat in b.source:
         m = pat.match(text)

@@ -100,6 +100,7 @@ class RuleGroup:
         "needles",
         "test",
         "window_hit",
+        "window_search",
     )
 
     def __init__(self, rules: list[Rule], anchor: str, max_len: int, key: int) -> None:
@@ -150,6 +151,14 @@ class RuleGroup:
         self.window_hit: Callable[[str], object] | None = None
         if anchor == "end" and self.needles is not None:
             self.window_hit = _window_test(self.needles)
+        # The same test without slicing and lower-casing the window: a case-insensitive search
+        # from END_NEEDLE_SPAN before the end, window_search(text, len(text) - END_NEEDLE_SPAN).
+        # Exact where the needles' characters are ones whose case-insensitive matching
+        # lower() mirrors (see _gate_needles), "i" and "s" aside; else None.
+        self.window_search: Callable[[str, int], re.Match[str] | None] | None = None
+        plain = all(_case_plain(ch) and ch not in "is" for n in self.needles or () for ch in n)
+        if self.window_hit is not None and self.needles and plain:
+            self.window_search = _needle_regex(self.needles, re.IGNORECASE).search
         # find's match alone, as the regex's own bound method where there is no window to
         # check: clean.py calls it for every block and group Dispatch chooses, and a Python
         # frame in between cost about as much as a failing regex.
@@ -233,7 +242,12 @@ def _window_test(needles: tuple[str, ...]) -> Callable[[str], object]:
     `in` cost several Python steps; never true for no needles."""
     if not needles:
         return lambda _: False
-    return re.compile("|".join(re.escape(n) for n in needles)).search
+    return _needle_regex(needles).search
+
+
+def _needle_regex(needles: tuple[str, ...], flags: int = 0) -> re.Pattern[str]:
+    """A regex matching any of the needles (there are some)."""
+    return re.compile("|".join(re.escape(n) for n in needles), flags)
 
 
 class Scanner:
@@ -438,6 +452,9 @@ class Bylines:
     next_author: frozenset[str]
     next_source: frozenset[str]
     other_credits: re.Pattern[str] | None  # cut from an author value: "王明 / 编辑 李华"
+    # All source and author patterns as one alternation: most short blocks match none, and
+    # one regex call tells so where six did (None if they cannot be joined).
+    any_line: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -602,16 +619,34 @@ def _both_scripts(words: list[str]) -> frozenset[str]:
 def _bylines(doc: dict[str, Any]) -> Bylines:
     b = doc.get("byline", {})
     flags = re.IGNORECASE
+    source = [widen_pattern(p) for p in b.get("source", [])]
+    author = [widen_pattern(p) for p in b.get("author", [])]
     return Bylines(
         max_len=int(b.get("max_len", 80)),
-        source=tuple(re.compile(widen_pattern(p), flags) for p in b.get("source", [])),
-        author=tuple(re.compile(widen_pattern(p), flags) for p in b.get("author", [])),
+        source=tuple(re.compile(p, flags) for p in source),
+        author=tuple(re.compile(p, flags) for p in author),
         next_author=_both_scripts(b.get("next_author", [])),
         next_source=_both_scripts(b.get("next_source", [])),
         other_credits=(
             re.compile(widen_pattern(b["other_credits"]), flags) if b.get("other_credits") else None
         ),
+        any_line=_alternation([*source, *author], flags),
     )
+
+
+# Group references and conditionals count groups, which joining patterns renumbers.
+_NUMBERED = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+
+
+def _alternation(patterns: list[str], flags: int) -> re.Pattern[str] | None:
+    """One regex that matches (re.match) where one of the patterns does; None when there are
+    none, or they refer to their groups by number or use inline global flags."""
+    if not patterns or any(_NUMBERED.search(p) or _GLOBAL_FLAGS.match(p) for p in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+    except re.error:
+        return None
 
 
 def _build(user_rules: list[dict[str, object]] | None, disabled: list[str] | None) -> RuleSet:

@@ -1,0 +1,130 @@
+"""The cleaner's shortcuts give the verdicts of the plain tests they replace.
+
+Each shortcut (a start-anchored group waiting for one of its literals, the end window searched
+case-insensitively in place, the byline lines' joint pre-test) is checked against the slow
+form on texts built to hit its edges: the characters on which str.lower() and re.IGNORECASE
+part ("İ", "ı", "ſ"), upper case, Chinese, and boilerplate that the gated rules match.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from bisect import bisect_left
+
+from finreader.text.clean import _byline, _judge
+from finreader.text.rules import END_NEEDLE_SPAN, RuleSet, compile_rules
+
+_LINES = [
+    "Title: Widget Corp beats estimates",
+    "URL Source: https://example.com/a",
+    "https://example.com/a",
+    "www.example.com",
+    "Jane Roe is a senior reporter who has covered energy since 2010.",
+    "Disclosure: I/we have no positions in any stocks mentioned.",
+    "Should you invest $1,000 in Widget Corp right now?",
+    "Forward-Looking Statements",
+    "Safe Harbor Statement:",
+    "Just released: five stocks",
+    "Published Time: 2024-05-01",
+    "Source: Reuters",
+    "By Jane Roe",
+    "来源：财华社",
+    "作者：王某 / 编辑 李华",
+    "Sign up here.",
+    "Shares rose 5% (SY)",
+    "Read more [+3847 chars]",
+    "前瞻性陈述：本公司",
+]
+_NOISE = ["İ", "ı", "ſ", "I", "S", "K", "\u212a", "ß", "Σ", " ", "（", "）", ")", "]", "HERE", "中"]
+
+
+def _mutations(rng: random.Random, count: int) -> list[str]:
+    out: list[str] = []
+    for _ in range(count):
+        chars = []
+        for ch in rng.choice(_LINES):
+            r = rng.random()
+            if ch in "iI" and r < 0.3:
+                chars.append(rng.choice("ıİ"))
+            elif ch in "sS" and r < 0.3:
+                chars.append("ſ")
+            elif r < 0.05:
+                chars.append(rng.choice(_NOISE))
+            elif r < 0.15:
+                chars.append(ch.upper())
+            else:
+                chars.append(ch)
+        out.append("".join(chars))
+    return out
+
+
+def _ungated(text: str, ruleset: RuleSet) -> tuple[object, ...]:
+    """The verdict with every start group Dispatch picks by first character and length tried,
+    whatever the Scanner found: what the groups' literals let the cleaner skip."""
+    d = ruleset.dispatch
+    tails, blocks, trims = d.groups(text, ruleset.scanner.present(text))
+    n = len(text)
+    b = bisect_left(d._caps, n)  # the table the gates filter
+    if b < len(d._caps):
+        entry = d._table.get((text[:1].lower(), b)) or d._table[(None, b)]
+        full = entry[0]
+        tails = tuple(sorted({*tails, *full[0]}, key=lambda g: g.key))
+        blocks = tuple(sorted({*blocks, *full[1]}, key=lambda g: g.key))
+    tail = None
+    for g in tails:
+        hit = g.find(text)
+        if hit is not None and (tail is None or hit[1].start() < tail[1]):
+            tail = (hit[0], hit[1].start())
+    block = next((hit[0] for g in blocks if (hit := g.find(text)) is not None), None)
+    found = sorted((h for g in trims for h in g.finditer(text)), key=lambda h: (h[1], -h[2]))
+    return tail, block, found
+
+
+def test_gated_groups_give_the_verdicts_of_running_every_group() -> None:
+    ruleset = compile_rules()
+    assert any(g.gate for g in ruleset.tails + ruleset.blocks)
+    rng = random.Random(11)
+    matched = 0
+    for text in _mutations(rng, 4000):
+        v = _judge(text, ruleset)
+        expected = _ungated(text, ruleset)
+        assert (v.tail, v.block, v.trims) == expected, text
+        matched += expected[0] is not None or expected[1] is not None
+    assert matched > 1000  # the texts do reach the gated rules
+
+
+def test_the_end_window_search_is_the_lowercased_window_test() -> None:
+    ruleset = compile_rules()
+    groups = [g for g in ruleset.trims if g.window_search is not None]
+    assert groups
+    rng = random.Random(5)
+    pool = [*_NOISE, "here", "Here.", "a", "b", ".", "x"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 20)))
+        for g in groups:
+            assert g.window_hit is not None and g.window_search is not None
+            fast = g.window_search(text, len(text) - END_NEEDLE_SPAN) is not None
+            slow = bool(g.window_hit(text[-END_NEEDLE_SPAN:].lower()))
+            assert fast == slow, text
+
+
+def test_the_joint_byline_test_misses_no_byline() -> None:
+    ruleset = compile_rules()
+    b = ruleset.bylines
+    assert b.any_line is not None
+    rng = random.Random(3)
+    for text in _mutations(rng, 3000):
+        one_by_one = any(p.match(text) for p in (*b.source, *b.author))
+        assert (b.any_line.match(text) is not None) == one_by_one, text
+        if not one_by_one:
+            assert _byline(text, ruleset) is None
+
+
+def test_user_rules_with_numbered_groups_are_not_joined() -> None:
+    from finreader.text.rules import _alternation
+
+    assert _alternation([r"^(a)\1$", "^b"], re.IGNORECASE) is None
+    assert _alternation(["(?i)^a"], 0) is None
+    joined = _alternation(["^a(b)", "^c"], re.IGNORECASE)
+    assert joined is not None and joined.match("C") and not joined.match("b")
