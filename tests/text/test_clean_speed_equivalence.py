@@ -13,7 +13,7 @@ import re
 from bisect import bisect_left
 
 from finreader.text.clean import _byline, _judge
-from finreader.text.rules import END_NEEDLE_SPAN, RuleSet, compile_rules
+from finreader.text.rules import END_NEEDLE_SPAN, RuleGroup, RuleSet, _scanned, compile_rules
 
 _LINES = [
     "Title: Widget Corp beats estimates",
@@ -60,17 +60,27 @@ def _mutations(rng: random.Random, count: int) -> list[str]:
 
 
 def _ungated(text: str, ruleset: RuleSet) -> tuple[object, ...]:
-    """The verdict with every start group Dispatch picks by first character and length tried,
-    whatever the Scanner found: what the groups' literals let the cleaner skip."""
+    """The verdict with every start group the first character and length admit tried one by
+    one, whatever the Scanner found, plus the scanned groups whose needles occur: what the
+    gates and the joined runs stand for."""
     d = ruleset.dispatch
-    tails, blocks, trims = d.groups(text, ruleset.scanner.present(text))
     n = len(text)
-    b = bisect_left(d._caps, n)  # the table the gates filter
+    b = bisect_left(d._caps, n)
+    tails: list[RuleGroup] = []
+    blocks: list[RuleGroup] = []
+    trims: list[RuleGroup] = []
     if b < len(d._caps):
         entry = d._table.get((text[:1].lower(), b)) or d._table[(None, b)]
-        full = entry[0]
-        tails = tuple(sorted({*tails, *full[0]}, key=lambda g: g.key))
-        blocks = tuple(sorted({*blocks, *full[1]}, key=lambda g: g.key))
+        chosen = entry[1]  # the entry's groups before any gate or joining
+        tails, blocks, trims = list(chosen[0]), list(chosen[1]), list(chosen[2])
+        present = ruleset.scanner.present(text)
+        for groups, own in (
+            (tails, ruleset.tails),
+            (blocks, ruleset.blocks),
+            (trims, ruleset.trims),
+        ):
+            groups += [g for g in own if _scanned(g) and g.key in present and g.max_len >= n]
+            groups.sort(key=lambda g: g.key)
     tail = None
     for g in tails:
         hit = g.find(text)
@@ -119,6 +129,21 @@ def test_the_joint_byline_test_misses_no_byline() -> None:
         assert (b.any_line.match(text) is not None) == one_by_one, text
         if not one_by_one:
             assert _byline(text, ruleset) is None
+
+
+def test_joined_runs_give_the_verdicts_of_their_groups_with_user_rules_too() -> None:
+    ruleset = compile_rules(
+        [
+            {"name": "u-start", "match": "Related", "action": "block", "anchor": "start"},
+            {"name": "u-full", "regex": "[a-z]{4} bbb", "action": "block", "anchor": "full"},
+        ]
+    )
+    rng = random.Random(8)
+    texts = [*_mutations(rng, 1500), "Related stories", "aaaa bbb", "Read more:", "12 comments"]
+    for text in texts:
+        v = _judge(text, ruleset)
+        assert (v.tail, v.block, v.trims) == _ungated(text, ruleset), text
+    assert any(len(g.rules) > 1 and g.joinable for g in ruleset.dispatch._joined.values())
 
 
 def test_user_rules_with_numbered_groups_are_not_joined() -> None:

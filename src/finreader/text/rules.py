@@ -94,10 +94,12 @@ class RuleGroup:
         "anchor",
         "first",
         "gate",
+        "joinable",
         "key",
         "max_len",
         "names",
         "needles",
+        "rules",
         "test",
         "window_hit",
         "window_search",
@@ -105,6 +107,9 @@ class RuleGroup:
 
     def __init__(self, rules: list[Rule], anchor: str, max_len: int, key: int) -> None:
         self.key = key
+        self.rules = tuple(rules)
+        # Built-in rules only: a user rule may refer to its groups by number (see _groups).
+        self.joinable = all(r.builtin for r in rules)
         # Start-anchored groups: the characters a block can start with to match at all.
         self.first: frozenset[str] | None = None
         if anchor == "start":
@@ -328,9 +333,14 @@ class Dispatch:
     with no per-group test left to do: precomputed by (first character, length bucket) for
     anchored and needle-free groups, plus the needle-filtered groups the Scanner found (usually
     none). Iterating ~35 groups per block and testing each cost more than the regexes that
-    actually ran; one table for the three actions makes it one lookup per block, not three."""
+    actually ran; one table for the three actions makes it one lookup per block, not three.
 
-    __slots__ = ("_by_key", "_caps", "_gated", "_gates", "_none", "_opened", "_table")
+    Two more devices, both exact: gated groups (RuleGroup.gate) run only when the Scanner found
+    one of their literals, and consecutive start-anchored tail or block groups of a choice are
+    joined into one regex (_join_runs), one call where there were up to five. The choice for an
+    entry and a set of Scanner hits is made once and kept (_made)."""
+
+    __slots__ = ("_by_key", "_caps", "_joined", "_made", "_none", "_table")
 
     def __init__(
         self,
@@ -345,11 +355,18 @@ class Dispatch:
         for g in every:
             if not _scanned(g):
                 chars |= g.first or frozenset()
+        self._none: Chosen = ((), (), ())
+        self._by_key = {
+            g.key: (i, g) for i, groups in enumerate(actions) for g in groups if _scanned(g)
+        }
+        self._joined: dict[tuple[int, ...], RuleGroup] = {}
+        self._made: dict[tuple[int, frozenset[int]], Chosen] = {}
         # A bucket is the smallest cap that admits the block: a group's own cap is one of the
         # caps, so "max_len >= bucket cap" is "max_len >= len(block)".
-        # (first character or None, bucket) -> (groups, the same without gated groups or None
-        # if it has none; see _open)
-        self._table: dict[tuple[str | None, int], tuple[Chosen, Chosen | None]] = {}
+        # (first character or None, bucket) -> (entry number, its groups, what a block with
+        # no Scanner hit tries)
+        self._table: dict[tuple[str | None, int], tuple[int, Chosen, Chosen]] = {}
+        plains: dict[Chosen, Chosen] = {}
         for b, cap in enumerate(self._caps):
             for c in (*chars, None):
                 picked = tuple(
@@ -363,69 +380,76 @@ class Dispatch:
                     for groups in actions
                 )
                 chosen: Chosen = (picked[0], picked[1], picked[2])
-                gated = any(g.gate is not None for groups in chosen for g in groups)
-                self._table[(c, b)] = (chosen, _close(chosen, frozenset()) if gated else None)
-        self._none: Chosen = ((), (), ())
-        self._by_key = {
-            g.key: (i, g) for i, groups in enumerate(actions) for g in groups if _scanned(g)
-        }
-        # Gated groups (RuleGroup.gate) run only when the Scanner found one of their literals:
-        # a block gets its entry without the closed ones, made once per entry and set of open
-        # gates (_opened).
-        self._gates = frozenset(g.key for g in every if g.gate is not None)
-        self._opened: dict[tuple[int, frozenset[int]], Chosen] = {}
+                plain = plains.get(chosen)  # (entries share their groups: made once)
+                if plain is None:
+                    plain = plains[chosen] = self._make(chosen, cap, _NOTHING)
+                self._table[(c, b)] = (len(self._table), chosen, plain)
 
     def groups(self, text: str, present: AbstractSet[int]) -> Chosen:
         """(tail, block, trim) groups to try on text, given the keys of the scanned groups
-        whose needles occur."""
-        n = len(text)
-        b = bisect_left(self._caps, n)  # the smallest cap that admits the block
+        whose needles occur (and of the gated ones whose literals do)."""
+        b = bisect_left(self._caps, len(text))  # the smallest cap that admits the block
         if b == len(self._caps):
-            chosen = self._none
-        else:
-            found = self._table.get((text[:1].lower(), b))
-            chosen, closed = found if found is not None else self._table[(None, b)]
-            if closed is not None:
-                chosen = closed if not present else self._open(chosen, closed, present)
-        if present:
-            by_key = self._by_key
-            extra: list[list[RuleGroup]] = [[], [], []]
-            added = False
-            for k in present:
-                entry = by_key.get(k)
-                if entry is not None and n <= entry[1].max_len:
-                    extra[entry[0]].append(entry[1])
-                    added = True
-            if added:
-                merged = [
-                    tuple(sorted((*chosen[i], *extra[i]), key=_key)) if extra[i] else chosen[i]
-                    for i in range(3)
-                ]
-                return (merged[0], merged[1], merged[2])
-        return chosen
+            return self._none  # longer than every cap: no group applies
+        found = self._table.get((text[:1].lower(), b))
+        number, chosen, plain = found if found is not None else self._table[(None, b)]
+        if not present:
+            return plain
+        key = (number, frozenset(present))
+        made = self._made.get(key)
+        if made is None:
+            if len(self._made) >= _MADE_MAX:
+                self._made.clear()
+            made = self._made[key] = self._make(chosen, self._caps[b], present)
+        return made
 
-    def _open(self, chosen: Chosen, closed: Chosen, present: AbstractSet[int]) -> Chosen:
-        """chosen without its gated groups whose literals are not present (closed: without
-        any)."""
-        gates = self._gates.intersection(present)
-        if not gates:
-            return closed
-        key = (id(chosen), gates)
-        opened = self._opened.get(key)
-        if opened is None:
-            if len(self._opened) >= _OPENED_MAX:
-                self._opened.clear()
-            opened = self._opened[key] = _close(chosen, gates)
-        return opened
+    def _make(self, chosen: Chosen, cap: int, present: AbstractSet[int]) -> Chosen:
+        """An entry's groups for a block of the bucket `cap` with these Scanner hits: the
+        gated ones whose literals occur, the scanned ones whose needles occur and whose cap
+        admits the block, in rule order, consecutive start-anchored ones joined."""
+        picked: list[list[RuleGroup]] = [
+            [g for g in groups if g.gate is None or g.key in present] for groups in chosen
+        ]
+        for k in present:
+            entry = self._by_key.get(k)
+            if entry is not None and entry[1].max_len >= cap:
+                picked[entry[0]].append(entry[1])
+        ordered = [sorted(groups, key=_key) for groups in picked]
+        return (self._join_runs(ordered[0]), self._join_runs(ordered[1]), tuple(ordered[2]))
+
+    def _join_runs(self, groups: list[RuleGroup]) -> tuple[RuleGroup, ...]:
+        """groups with each run of consecutive joinable start-anchored groups as one group.
+
+        The same verdict: at position 0 an alternation takes its first alternative that
+        matches, which is the first rule in rule order that matches, as trying the groups in
+        order does; and a start-anchored tail starts at 0, so the tail rule chosen is that
+        one too."""
+        out: list[RuleGroup] = []
+        run: list[RuleGroup] = []
+        for g in [*groups, None]:
+            if g is not None and g.anchor == "start" and g.joinable:
+                run.append(g)
+                continue
+            out.extend(self._joined_run(run) if len(run) > 1 else run)
+            run = []
+            if g is not None:
+                out.append(g)
+        return tuple(out)
+
+    def _joined_run(self, run: list[RuleGroup]) -> list[RuleGroup]:
+        keys = tuple(g.key for g in run)
+        joined = self._joined.get(keys)
+        if joined is None:
+            try:
+                rules = [rule for g in run for rule in g.rules]
+                joined = RuleGroup(rules, "start", min(g.max_len for g in run), run[0].key)
+            except re.error:  # e.g. one group name in two rules: keep them apart
+                return run
+            self._joined[keys] = joined
+        return [joined]
 
 
-_OPENED_MAX = 4096  # memo of (entry id, open gates) -> groups; a few dozen in practice
-
-
-def _close(chosen: Chosen, gates: frozenset[int]) -> Chosen:
-    """chosen without the gated groups whose key is not in gates."""
-    picked = [tuple(g for g in groups if g.gate is None or g.key in gates) for groups in chosen]
-    return (picked[0], picked[1], picked[2])
+_MADE_MAX = 4096  # (entry, Scanner hits) -> groups; a few hundred in practice
 
 
 def _scanned(group: RuleGroup) -> bool:
