@@ -205,6 +205,9 @@ class _Run:
         self.source: str | None = None
         self.author: str | None = None
         self.on = rules.enabled_heuristics
+        # Whether every piece passed apply_link_only with its current text and links: its
+        # verdict is the piece's own, so a later round need not look again until a cut.
+        self.links_settled = False
 
     def verdict(self, i: int) -> _Verdict:
         """The verdict of piece i, judging it if it is new."""
@@ -320,6 +323,7 @@ class _Run:
             strip_piece(piece)
             self.keep(list(range(i + 1)))
             self.verdicts[i] = None
+            self.links_settled = False
         else:
             self.keep(list(range(i)))
         return True
@@ -393,6 +397,7 @@ class _Run:
                 cut(piece, ranges)
                 strip_piece(piece)
                 self.verdicts[i] = None
+                self.links_settled = False
                 if not piece.text:
                     continue
             keep.append(i)
@@ -404,13 +409,23 @@ class _Run:
     def apply_link_only(self) -> bool:
         if "link-only" not in self.on or not self.rules.heuristics.link_only:
             return False
+        if self.links_settled:
+            return False
+        self.links_settled = True
         keep: list[int] = []
         for i, piece in enumerate(self.pieces):
             links = piece.links
             if links:
                 text = piece.text
                 if len(links) == 1:  # the common case, without the generator
-                    rest = text[: links[0][0]] + text[links[0][1] :]
+                    start, end = links[0][0], links[0][1]
+                    if (
+                        0 <= start <= end <= len(text)
+                        and len(text) - (end - start) > _LINK_ONLY_REST
+                    ):
+                        keep.append(i)  # more text than the link: no need to build the rest
+                        continue
+                    rest = text[:start] + text[end:]
                 else:
                     rest = "".join(
                         text[a:b]
