@@ -96,7 +96,10 @@ def warm_up(user_rules: FrozenRules = (), disabled: tuple[str, ...] = ()) -> Non
 
     demo = resources.files("finreader.data").joinpath("demo")
     for name in ("markets-en.xml", "markets-zh.xml"):
-        body = demo.joinpath(name).read_bytes()
+        try:
+            body = demo.joinpath(name).read_bytes()
+        except OSError:
+            continue  # a trimmed install: the workers warm up on their first feed instead
         prepare(body, f"https://demo.invalid/{name}", {}, user_rules, disabled)
 
 
