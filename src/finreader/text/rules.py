@@ -319,10 +319,24 @@ def _automaton(owners: dict[str, set[int]]) -> Any:
     if not owners:
         return None
     automaton = ahocorasick.Automaton()
-    for needle, keys in owners.items():
-        automaton.add_word(needle, frozenset(keys))
+    for needle in sorted(owners, key=_first_rank):
+        automaton.add_word(needle, frozenset(owners[needle]))
     automaton.make_automaton()
     return automaton
+
+
+# pyahocorasick finds a node's child by trying the children in the order their words were
+# added, and most characters of a text pass the root: adding the needles whose first
+# character is frequent in text first makes that search short (~10-15% of a scan). Space and
+# English letters by frequency, then common characters of Chinese news; the rest after.
+_FREQUENT = (
+    " etaoinsrhldcumfpgwybvkxjqz.,(）（)0123456789不本文数市行投作点下关查风转经据此实记编通价"
+)
+
+
+def _first_rank(needle: str) -> tuple[int, str]:
+    rank = _FREQUENT.find(needle[:1])
+    return (rank if rank >= 0 else len(_FREQUENT), needle)
 
 
 Chosen = tuple[tuple["RuleGroup", ...], tuple["RuleGroup", ...], tuple["RuleGroup", ...]]
