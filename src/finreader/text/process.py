@@ -26,8 +26,12 @@ __all__ = ["RULES_VERSION", "RuleError", "RuleSet", "compile_rules", "process"]
 # beyond this is a hostile or broken item, and its head is what a reader would see anyway.
 MAX_INPUT = 2_000_000
 _SEP = "\n\n"
-# Spans in text order: a C-level key (a lambda per span cost ~0.5 µs each, 60-80 spans an item).
-_SPAN_ORDER = attrgetter("start", "end")
+# Spans in text order, (start, end): two stable sorts on one int each rather than one on a
+# (start, end) tuple; list.sort compares int keys directly but tuples element by element, and
+# builds a tuple per span (~2x the cost at 60-80 spans an item). C-level keys: a lambda per
+# span cost ~0.5 µs each.
+_SPAN_START = attrgetter("start")
+_SPAN_END = attrgetter("end")
 
 
 def _assemble(pieces: list[Piece]) -> tuple[str, list[Block], list[Span]]:
@@ -70,7 +74,8 @@ def process(
     if text:
         spans.extend(tickers.find_tickers(text))
         spans.extend(figures.find_figures(text))
-        spans.sort(key=_SPAN_ORDER)
+        spans.sort(key=_SPAN_END)
+        spans.sort(key=_SPAN_START)
     return ProcessedArticle(
         text=text,
         blocks=blocks,
