@@ -386,7 +386,10 @@ class Library:
             return ProcessPoolExecutor(max_workers=workers, mp_context=self._worker_context())
         from finreader.pipeline import warm_up
 
-        warm_up(rules, disabled)
+        # A warm-up that fails (a parser that cannot be imported) leaves the workers cold, and
+        # each feed then reports the failure as its own error; it must not end the poll.
+        with contextlib.suppress(Exception):
+            warm_up(rules, disabled)
         pool = ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("fork")
         )
