@@ -10,6 +10,17 @@ edit. Three devices keep a block's cost to a few regex calls (50 built-in rules)
   (Scanner);
 - length caps (max_len) keep short-boilerplate rules off long paragraphs, where most characters
   are.
+Start-anchored groups picked by first character also wait for one of their literals (gates,
+found by the same Aho-Corasick pass), and the start-anchored groups a block gets are joined
+into one regex (Dispatch._join_runs).
+
+What the Scanner costs, measured (2-4 KB feed items, ~15 blocks): pyahocorasick's pass is per
+character, ~9 ns on ASCII text and ~22 ns on Chinese (it tries a node's children one by one),
+so ~40-50 µs of an item whatever the calls: one pass over all blocks joined by newlines, hits
+placed by bisect, came out no cheaper than a pass per block (the per-block set-up is ~1 µs),
+and neither did an automaton per length bucket (fewer needles for long blocks). Rust's
+aho-corasick (the ahocorasick-rs wheel) scans the same needles in about half the time, ~26 µs
+an item, a compiled dependency the project has not taken.
 """
 
 from __future__ import annotations
