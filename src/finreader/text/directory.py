@@ -204,11 +204,37 @@ class _LatinMatcher:
         if loose:
             found = _leftmost_longest(self._candidates(text) + self._occurrences(text, loose))
             return [hit for start, entry in found if (hit := _latin_hit(text, start, entry))]
-        return [
-            hit
-            for start, entry in self._candidates(text)
-            if (hit := _latin_hit(text, start, entry))
-        ]
+        return self._hits(text)
+
+    def _hits(self, text: str) -> list[NameHit]:
+        """_candidates and the word test in one loop, for the common case (no anchorless alias
+        in the text): no list of candidates in between."""
+        hits: list[NameHit] = []
+        if self.pattern is None:
+            return hits
+        consumed = 0
+        plain, shifted = self.plain, self.shifted
+        for m in self.pattern.finditer(text):
+            key = m.group()
+            start, end = m.span()
+            entry = plain.get(key)
+            if key in shifted:
+                start, entry = self._shifted(text, key, start, consumed, entry)
+            consumed = end
+            if entry is not None and (hit := _latin_hit(text, start, entry)) is not None:
+                hits.append(hit)
+        return hits
+
+    def _shifted(
+        self, text: str, key: str, start: int, consumed: int, entry: _Entry | None
+    ) -> tuple[int, _Entry | None]:
+        """The longest alias that begins before its first capital ("eBay" for the key "Bay")
+        and is written here, starting after the previous match; else (start, entry)."""
+        for offset, option in self.shifted[key]:
+            begin = start - offset
+            if begin >= consumed and text.startswith(option[0], begin):
+                return begin, option
+        return start, entry
 
     def _occurrences(self, text: str, aliases: list[str]) -> list[tuple[int, _Entry]]:
         """Every occurrence of the given anchorless aliases, overlapping ones included."""
@@ -230,16 +256,11 @@ class _LatinMatcher:
         plain, shifted = self.plain, self.shifted
         for m in self.pattern.finditer(text):
             key = m.group()
-            start = m.start()
+            start, end = m.span()
             entry = plain.get(key)
-            options = shifted.get(key)
-            if options is not None:
-                for offset, option in options:
-                    begin = start - offset
-                    if begin >= consumed and text.startswith(option[0], begin):
-                        start, entry = begin, option
-                        break
-            consumed = m.end()
+            if key in shifted:
+                start, entry = self._shifted(text, key, start, consumed, entry)
+            consumed = end
             if entry is not None:
                 found.append((start, entry))
         return found
