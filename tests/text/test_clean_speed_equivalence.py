@@ -153,3 +153,34 @@ def test_user_rules_with_numbered_groups_are_not_joined() -> None:
     assert _alternation(["(?i)^a"], 0) is None
     joined = _alternation(["^a(b)", "^c"], re.IGNORECASE)
     assert joined is not None and joined.match("C") and not joined.match("b")
+
+
+def test_a_chinese_head_rules_out_only_blocks_that_cannot_start_with_the_title() -> None:
+    from finreader.text.clean import _CJK_PUNCT, _may_start_with, _norm
+
+    rng = random.Random(9)
+    pool = [
+        *"变身毒苹果全球首个漏洞仅芯片独有Meta百亿合约",
+        *_CJK_PUNCT,
+        " ",
+        "A",
+        "1",
+        "ﬁ",
+        "é",
+        "\u0301",
+        "Ａ",
+        "１",
+    ]
+    ruled_out = 0
+    for _ in range(5000):
+        title = "".join(rng.choice(pool) for _ in range(rng.randint(1, 12)))
+        nt = _norm(title)
+        if not nt:
+            continue
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 70)))
+        if rng.random() < 0.3:
+            text = title + text
+        if not _may_start_with(text, nt):
+            ruled_out += 1
+            assert not _norm(text).startswith(nt), (text, title)
+    assert ruled_out > 200

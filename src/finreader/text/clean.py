@@ -51,6 +51,12 @@ def _norm(text: str) -> str:
 
 
 _ASCII_HEAD = 48  # characters of a block's start checked against the title without NFKC
+# A Chinese head can be checked the same way: CJK ideographs are left alone by NFKC and
+# casefold and are word characters; this punctuation is not, before or after NFKC ("，" -> ","),
+# so dropping it gives the same; and none of these composes with a neighbour (all starters,
+# no Hangul). Checked character by character over the whole set in the tests.
+_CJK_PUNCT = "，。：；！？“”‘’（）《》、…—【】「」『』·"
+_PLAIN_HEAD = re.compile("[\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff" + _CJK_PUNCT + "]*")
 
 
 def _may_start_with(text: str, nt: str) -> bool:
@@ -59,9 +65,11 @@ def _may_start_with(text: str, nt: str) -> bool:
     ASCII alone and no ASCII character composes with its neighbour, casefold is lower(), and
     dropping non-word characters works character by character, so the head's normal form is a
     prefix of the block's. The character after the head must be ASCII too (a combining accent
-    there would change the head's last letter). Anything else: True (normalise and compare)."""
+    there would change the head's last letter). The same holds for heads of ASCII, CJK
+    ideographs and _CJK_PUNCT (Chinese paragraphs). Anything else: True (normalise and
+    compare)."""
     head = text[: _ASCII_HEAD + 1]
-    if not head.isascii():
+    if not head.isascii() and _PLAIN_HEAD.fullmatch(head) is None:
         return True
     if len(text) > _ASCII_HEAD:
         head = head[:_ASCII_HEAD]  # the character after it, ASCII too, only proved a clean end
