@@ -365,7 +365,7 @@ class Dispatch:
     joined into one regex (_join_runs), one call where there were up to five. The choice for an
     entry and a set of Scanner hits is made once and kept (_made)."""
 
-    __slots__ = ("_by_key", "_caps", "_joined", "_made", "_none", "_table")
+    __slots__ = ("_by_key", "_caps", "_joined", "_made", "_none", "_plains", "_table")
 
     def __init__(
         self,
@@ -388,10 +388,10 @@ class Dispatch:
         self._made: dict[tuple[int, frozenset[int]], Chosen] = {}
         # A bucket is the smallest cap that admits the block: a group's own cap is one of the
         # caps, so "max_len >= bucket cap" is "max_len >= len(block)".
-        # (first character or None, bucket) -> (entry number, its groups, what a block with
-        # no Scanner hit tries)
-        self._table: dict[tuple[str | None, int], tuple[int, Chosen, Chosen]] = {}
-        plains: dict[Chosen, Chosen] = {}
+        # (first character or None, bucket) -> (entry number, its groups); what a block with
+        # no Scanner hit tries is _plains[number], made at its first use (joining regexes
+        # for all entries would double compile_rules' time).
+        self._table: dict[tuple[str | None, int], tuple[int, Chosen]] = {}
         for b, cap in enumerate(self._caps):
             for c in (*chars, None):
                 picked = tuple(
@@ -405,10 +405,8 @@ class Dispatch:
                     for groups in actions
                 )
                 chosen: Chosen = (picked[0], picked[1], picked[2])
-                plain = plains.get(chosen)  # (entries share their groups: made once)
-                if plain is None:
-                    plain = plains[chosen] = self._make(chosen, cap, _NOTHING)
-                self._table[(c, b)] = (len(self._table), chosen, plain)
+                self._table[(c, b)] = (len(self._table), chosen)
+        self._plains: list[Chosen | None] = [None] * len(self._table)
 
     def groups(self, text: str, present: AbstractSet[int]) -> Chosen:
         """(tail, block, trim) groups to try on text, given the keys of the scanned groups
@@ -417,8 +415,11 @@ class Dispatch:
         if b == len(self._caps):
             return self._none  # longer than every cap: no group applies
         found = self._table.get((text[:1].lower(), b))
-        number, chosen, plain = found if found is not None else self._table[(None, b)]
+        number, chosen = found if found is not None else self._table[(None, b)]
         if not present:
+            plain = self._plains[number]
+            if plain is None:
+                plain = self._plains[number] = self._make(chosen, self._caps[b], _NOTHING)
             return plain
         key = (number, frozenset(present))
         made = self._made.get(key)
