@@ -18,13 +18,23 @@ Three steps, each one pass over the text:
 Canonical symbols are SYMBOL.MARKET (see shared/devset/FORMAT.md): HK codes as four digits
 (0700.HK), A-shares as six digits with .SH/.SZ/.BJ, US class shares as BRK.B.US.
 
-Cost here (CPU, one core, the "tickers" column of benchmarks/bench_pipeline.py): ~100-130 µs,
-0.8-1.1 million instructions, for a 1,500-2,200-character item (about a fifth less than with the
-Aho-Corasick name matchers). About half is the regex engine: each capital-triggered scan (the
-notation regex here, the Latin name regex in directory.py) costs ~60 instructions a character
-before any matching, since the engine tests every character against the opening class in C.
-The rest is Python per candidate and per span (~0.5 µs to build a Span), so it grows with the
+Cost here (CPU, one core, the "tickers" column of benchmarks/bench_pipeline.py): ~115-150 µs,
+0.85-1.1 million instructions, for a 1,500-2,200-character item (about a fifth less than with the
+Aho-Corasick name matchers). About half is the regex engine: each class-opened scan (the
+notation regex here, the Latin and Chinese name regexes in directory.py) costs ~50 instructions
+a character before any matching, since the engine calls its class test for every character
+(a literal opening is found at ~6), plus ~1,000 per capital tried: ~200,000 per scan for a
+2,200-character English item. The rest is Python per candidate and per span (a Span costs
+~5,000 instructions to build through its slot setters, a tuple ~700), so it grows with the
 number of names and symbols.
+
+Tried and dropped (same output, more instructions): one regex for notations and Latin names
+(the trie keyed from each name's second character, its first checked by a lookbehind: +15%);
+a Latin-1 "shape" of the text (one byte a character, bytes.translate) scanned with
+literal-opened regexes, the notation regex then matched only at the starts found there (the
+Python match() per start, ~15 an item, cost more than the class scan saved); stop words left
+out by lookbehinds in the regex (the long alternations cost more at each all-caps word than
+the Python set lookups they spare).
 """
 
 from __future__ import annotations
