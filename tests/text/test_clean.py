@@ -111,6 +111,8 @@ def test_tail_rules_cut_to_the_end(boiler: str, rule: str) -> None:
         ("11:58 13/10/2025", "timestamp"),
         ("Data is delayed at least 15 minutes.", "market-data-notice"),
         ("This content was produced with the help of AI tools.", "ai-content-notice"),
+        ("本文由 AI  生成，仅供参考。", "ai-content-notice"),
+        ("本文内容由AI\t辅助创作", "ai-content-notice"),
         ("Reporting by Jane Roe; Editing by John Doe", "wire-credit"),
         ("Example News's Jane Roe contributed to this report.", "wire-credit"),
         ("平台声明：该文观点仅代表作者本人，本平台仅提供信息存储空间服务。", "risk-warning-zh"),
