@@ -78,3 +78,43 @@ def test_first_poll_forks_warm_workers_without_a_forkserver(
         assert "forkserver" not in cmdline and "resource_tracker" not in cmdline, report
     # The workers inherited the compiled rule set the parent built before forking.
     assert isinstance(report["warm"], int) and report["warm"] >= 1, report
+
+
+FORKSERVER_SCRIPT = """
+import json, threading
+from finreader.library import Library
+
+# A second thread, as the TUI has: forking now could deadlock, so the pool must come from the
+# forkserver.
+stop = threading.Event()
+threading.Thread(target=stop.wait, daemon=True).start()
+with Library.open() as library:
+    pool = library._executor_for(100)
+    # Before any feed: a worker's rule cache is warm only if the server it came from warmed it.
+    # (eval: the pool pickles a builtin by name, and CacheInfo itself does not pickle.)
+    probe = "__import__('finreader.pipeline').pipeline._rules.cache_info().currsize"
+    rule_sets = pool.submit(eval, probe).result(timeout=60)
+    stop.set()
+    print(json.dumps({"rule_sets": rule_sets}))
+"""
+
+
+def test_forkserver_workers_start_with_warm_caches(tmp_path: Path) -> None:
+    write_config(tmp_path / "config", [], timeout=5.0)
+    env = {
+        **os.environ,
+        "FINREADER_CONFIG_DIR": str(tmp_path / "config"),
+        "FINREADER_DATA_DIR": str(tmp_path / "data"),
+        "FINREADER_WORKERS": "2",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", FORKSERVER_SCRIPT],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["rule_sets"] >= 1, report

@@ -9,8 +9,8 @@ nothing (all 304) never loads them. A poll that will parse loads them in the par
 `warm_up` there before forking the workers (library.py, Library._start_pool): the workers start
 with that code and the compiled rules, figure and ticker patterns and company directory already
 built, and share those pages with the parent instead of each building its own copy. When the
-parent already runs threads, the workers come from the forkserver instead (WORKER_PRELOAD), and
-each builds its caches on its first feed (~0.2 s), in its own memory.
+parent already runs threads, the workers come from the forkserver instead, which imports
+WORKER_PRELOAD and warms the same caches once (worker_warmup.py) before it forks them.
 """
 
 from __future__ import annotations
@@ -28,7 +28,12 @@ if TYPE_CHECKING:
     from finreader.text.process import RuleSet
 
 # What the worker server imports before it forks a worker (see the module docstring).
-WORKER_PRELOAD = ["finreader.pipeline", "finreader.feeds.parse", "finreader.text.process"]
+WORKER_PRELOAD = [
+    "finreader.pipeline",
+    "finreader.feeds.parse",
+    "finreader.text.process",
+    "finreader.worker_warmup",
+]
 
 _TAG = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*[\s/>]|/[a-zA-Z]|!--)")
 
