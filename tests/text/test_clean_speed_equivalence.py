@@ -12,6 +12,7 @@ import random
 import re
 from bisect import bisect_left
 
+from finreader.text import rules as rules_module
 from finreader.text.clean import _byline, _judge
 from finreader.text.rules import END_NEEDLE_SPAN, RuleGroup, RuleSet, _scanned, compile_rules
 
@@ -70,7 +71,8 @@ def _ungated(text: str, ruleset: RuleSet) -> tuple[object, ...]:
     blocks: list[RuleGroup] = []
     trims: list[RuleGroup] = []
     if b < len(d._caps):
-        entry = d._table.get((text[:1].lower(), b)) or d._table[(None, b)]
+        first = rules_module._FIRST_FOLD.get(text[:1]) or text[:1].lower()
+        entry = d._table.get((first, b)) or d._table[(None, b)]
         chosen = entry[1]  # the entry's groups before any gate or joining
         tails, blocks, trims = list(chosen[0]), list(chosen[1]), list(chosen[2])
         present = ruleset.scanner.present(text)

@@ -27,6 +27,7 @@ from finreader.text import figures
 from finreader.text.blocks import Piece, finish
 from finreader.text.clean import _CJK_PUNCT, _holding, _judge, _may_start_with, _norm
 from finreader.text.plain import text_to_pieces
+from finreader.text.process import process
 from finreader.text.rules import END_NEEDLE_SPAN, RuleGroup, RuleSet, _scanned, compile_rules
 from finreader.text.sanitize import _SURROGATES, for_storage
 
@@ -36,9 +37,11 @@ from finreader.text.sanitize import _SURROGATES, for_storage
 
 def _old_groups(text: str, rules: RuleSet) -> tuple[list[RuleGroup], ...]:
     """The groups the pre-session Dispatch chose: by first character and cap, plus the
-    unanchored groups whose needles the Scanner found; no gates, nothing joined."""
+    unanchored groups whose needles the Scanner found; no gates, nothing joined. One change
+    on purpose: a first ſ, İ or ı counts as s or i, as re.IGNORECASE reads it (_FIRST_FOLD,
+    test_first_character_table_knows_case_folding_traps)."""
     present = rules.scanner.present(text)
-    first = text[:1].lower()
+    first = {"ſ": "s", "İ": "i", "ı": "i"}.get(text[:1]) or text[:1].lower()
     n = len(text)
     chosen: list[list[RuleGroup]] = []
     for groups in (rules.tails, rules.blocks, rules.trims):
@@ -558,3 +561,50 @@ def test_phrase_spots_drop_what_the_phrase_scan_dropped(shared: object) -> None:
         names = directory.find_names(text)
         old = [h for h in names if not old_inside(text, h)]
         assert tickers._inside_other_words(text, names, rules) == old, text
+
+
+# ---------------------------------------------------------------------------------------------
+# Bugs this review found, fixed with these tests
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "本文由AI辅助撰写。",  # regex: 由\s*AI\s*(?:生成|辅助); needles: neither 生成 nor 辅助创作
+        "本文由AI輔助撰寫。",  # the same in traditional characters
+        "内容由 AI 辅助完成，仅供参考。",
+    ],
+)
+def test_ai_content_notice_still_removes_ai_assisted_notices(notice: str) -> None:
+    """21b92c7 cut ai-content-notice's needles to 生成/辅助创作; its regex's first Chinese
+    alternative, 由\\s*AI\\s*(?:生成|辅助), also matches "由AI辅助" with neither, so the
+    Scanner never ran the rule there. The needles are 生成/辅助 now."""
+    rules = compile_rules()
+    assert re.search(r"由\s*AI\s*(?:生成|辅助|輔助)", notice, re.I)
+    assert _judge(notice, rules).block == "ai-content-notice"
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("ſponsored post", {"name": "u-sp", "match": "Sponsored post", "anchor": "start"}),
+        ("İstanbul desk", {"name": "u-ist", "match": "istanbul desk", "anchor": "start"}),
+    ],
+)
+def test_first_character_table_knows_case_folding_traps(text: str, rule: dict[str, object]) -> None:
+    """Dispatch picks start-anchored groups by a block's first character; re.IGNORECASE
+    matches "ſ" to s and "İ" to i, but "ſ".lower() is "ſ" and "İ".lower() is two characters,
+    so the table missed them and the rule never ran (rules._FIRST_FOLD)."""
+    rules = compile_rules([rule])
+    assert re.match(str(re.escape(str(rule["match"]))), text, re.IGNORECASE)
+    assert _judge(text, rules).block == rule["name"]
+
+
+@pytest.mark.parametrize("text", ["# \u3000# 0", "#\u3000标题", "-\u3000要点", "> \u3000# x"])
+def test_markers_behind_an_ideographic_space_go_in_one_cleaning(text: str) -> None:
+    """A marker was stripped only before a space or tab, and finish then stripped the U+3000
+    after it, so "# \u3000# 0" gave "# 0" and a second cleaning "0" (found by
+    test_text_properties' random text)."""
+    once = process(text, is_html=False).text
+    assert process(once, is_html=False).text == once
+    assert not once.startswith(("#", "-"))

@@ -31,7 +31,9 @@ _NEEDS_SCRUB = re.compile(
 )
 # Leading Markdown markers: headings, bullets, quotes. Stripped repeatedly so `finish` is
 # idempotent ("# # x" -> "x").
-_LEAD_MARKS = re.compile(r"^(?:(?:#{1,6}|[*+•\-]|>)[ \t]+)+")
+# Any horizontal space counts after a marker ("#\u3000x"): finish strips the spaces around the
+# text afterwards, so a marker left behind one would surface on the next cleaning.
+_LEAD_MARKS = re.compile(r"^(?:(?:#{1,6}|[*+•\-]|>)[^\S\n]+)+")
 _MD_IMAGE = re.compile(r"!\[[^\[\]\n]{0,500}\]\([^()\s]{0,2000}(?:\s+\"[^\"\n]{0,200}\")?\)")
 _MD_LINK = re.compile(r"\[([^\[\]\n]{1,500})\]\(([^()\s]{1,2000})(?:\s+\"[^\"\n]{0,200}\")?\)")
 

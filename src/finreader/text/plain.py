@@ -14,8 +14,9 @@ import re
 
 from finreader.text.blocks import _DROP_RE, Piece, finish
 
-_HEADING = re.compile(r"^#{1,6}[ \t]")
-_BULLET = re.compile(r"^(?:[*+•\-])[ \t]")
+# The space after a marker: any but a line break, as blocks._LEAD_MARKS strips it ("#\u3000x").
+_HEADING = re.compile(r"^#{1,6}[^\S\n]")
+_BULLET = re.compile(r"^(?:[*+•\-])[^\S\n]")
 _QUOTE = re.compile(r"^>[ \t]?")
 # A line ending like this closes a sentence, so the next line is a new block.
 # Hard-wrapped and scraped continuation lines follow a long line; a short line above (a heading,

@@ -250,6 +250,9 @@ _CASE_EXTRA = frozenset(chr(c) for k, v in _casefix._EXTRA_CASES.items() for c i
 # The characters that make text.lower() miss an ASCII literal that re.IGNORECASE finds:
 # "İ" (lower() makes two characters of it), "ı" and "ſ" (re matches them to i and s).
 _CASE_TRAPS = ("ı", "ſ")
+# A block's first character as the first-character table knows it: lower() of it, except for
+# the letters re.IGNORECASE matches to i and s while lower() keeps or splits them.
+_FIRST_FOLD = {"ſ": "s", "İ": "i", "ı": "i"}
 
 
 def _window_test(needles: tuple[str, ...]) -> Callable[[str], object]:
@@ -414,7 +417,8 @@ class Dispatch:
         b = bisect_left(self._caps, len(text))  # the smallest cap that admits the block
         if b == len(self._caps):
             return self._none  # longer than every cap: no group applies
-        found = self._table.get((text[:1].lower(), b))
+        first = text[:1]
+        found = self._table.get((_FIRST_FOLD.get(first) or first.lower(), b))
         number, chosen = found if found is not None else self._table[(None, b)]
         if not present:
             plain = self._plains[number]
