@@ -17,6 +17,7 @@ import hashlib
 import multiprocessing
 import os
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -384,7 +385,9 @@ class Library:
         at fork time), so a process that already runs threads (the TUI, a poll whose first body
         came after the network started) gets its workers from the forkserver, which starts
         them clean."""
-        if threading.active_count() > 1:
+        # macOS system libraries may start threads of their own, unseen here (Python defaults
+        # to spawn there for that reason): only Linux forks from this process.
+        if threading.active_count() > 1 or sys.platform != "linux":
             return ProcessPoolExecutor(max_workers=workers, mp_context=self._worker_context())
         from finreader.pipeline import warm_up
 
