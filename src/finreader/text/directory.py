@@ -16,6 +16,7 @@ character here against ~4 ns for the regex engine's scan).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -207,23 +208,11 @@ class _LatinMatcher:
         return self._hits(text)
 
     def _hits(self, text: str) -> list[NameHit]:
-        """_candidates and the word test in one loop, for the common case (no anchorless alias
-        in the text): no list of candidates in between."""
-        hits: list[NameHit] = []
-        if self.pattern is None:
-            return hits
-        consumed = 0
-        plain, shifted = self.plain, self.shifted
-        for m in self.pattern.finditer(text):
-            key = m.group()
-            start, end = m.span()
-            entry = plain.get(key)
-            if key in shifted:
-                start, entry = self._shifted(text, key, start, consumed, entry)
-            consumed = end
-            if entry is not None and (hit := _latin_hit(text, start, entry)) is not None:
-                hits.append(hit)
-        return hits
+        """The word-tested hits of _matches, for the common case (no anchorless alias in the
+        text): no list of candidates in between."""
+        return [
+            hit for start, entry in self._matches(text) if (hit := _latin_hit(text, start, entry))
+        ]
 
     def _shifted(
         self, text: str, key: str, start: int, consumed: int, entry: _Entry | None
@@ -249,9 +238,12 @@ class _LatinMatcher:
     def _candidates(self, text: str) -> list[tuple[int, _Entry]]:
         """(start, alias) of every match, whole word or not: a match that fails the word test
         still hides the shorter aliases inside it, as with the automaton before."""
-        found: list[tuple[int, _Entry]] = []
+        return list(self._matches(text))
+
+    def _matches(self, text: str) -> Iterator[tuple[int, _Entry]]:
+        """(start, alias) of every match of the trie regex, in order."""
         if self.pattern is None:  # no alias with a capital (an empty directory)
-            return found
+            return
         consumed = 0
         plain, shifted = self.plain, self.shifted
         for m in self.pattern.finditer(text):
@@ -262,8 +254,7 @@ class _LatinMatcher:
                 start, entry = self._shifted(text, key, start, consumed, entry)
             consumed = end
             if entry is not None:
-                found.append((start, entry))
-        return found
+                yield start, entry
 
 
 def _leftmost_longest(found: list[tuple[int, _Entry]]) -> list[tuple[int, _Entry]]:
