@@ -478,3 +478,56 @@ def test_rows_of_page_chrome_go(row: str) -> None:
 def test_lines_that_only_start_with_chrome_words_stay(line: str) -> None:
     text, _ = clean(BODY_EN, line, BODY_EN2)
     assert line in text
+
+
+def _paras(*blocks: str) -> str:
+    return "".join(f"<p>{b}</p>" for b in blocks)
+
+
+@pytest.mark.parametrize(
+    ("tail", "last", "source"),
+    [
+        (
+            "Forward-Looking Statements: This press release contains forward-looking statements.",
+            "SOURCE Example Widgets, Inc.",
+            "Example Widgets, Inc.",
+        ),
+        ("免责声明：本文仅供参考，不构成投资建议。", "（文章来源：证券时报）", "证券时报"),
+    ],
+)
+def test_a_source_on_the_last_line_survives_the_tail_cut(tail: str, last: str, source: str) -> None:
+    article = process(_paras(BODY_EN, BODY_EN2, tail, last), is_html=True)
+    assert article.source == source
+    assert last not in article.text
+
+
+def test_a_teaser_list_after_a_disclaimer_gives_no_author_or_source() -> None:
+    teasers = [
+        "免责声明：本文仅供参考，不构成投资建议。",
+        "另一篇文章的标题",
+        "作者：张三",
+        "来源：某某网",
+        "更多",
+    ]
+    article = process(_paras(BODY_ZH, BODY_ZH2, *teasers), is_html=True)
+    assert article.author is None and article.source is None
+
+
+def test_a_sentence_opening_with_source_is_not_a_byline() -> None:
+    line = "Source code for the pricing model was released on Tuesday."
+    article = process(_paras(BODY_EN, line), is_html=True)
+    assert line in article.text and article.source is None
+
+
+def test_an_account_header_goes_and_the_title_above_it_is_found() -> None:
+    raw = "\n\n".join(
+        [
+            "某某科技三季度净利超预期",
+            "原创 财经观察 某某财经 2026年11月25日 08:30 上海",
+            BODY_ZH,
+            BODY_ZH2,
+        ]
+    )
+    article = process(raw, is_html=False)
+    assert article.text == f"{BODY_ZH}\n\n{BODY_ZH2}"
+    assert {r.rule for r in article.removed} == {"title", "account-header-zh"}

@@ -326,6 +326,7 @@ class _Run:
             return True
         rest = [piece.text[start:]] + [p.text for p in self.pieces[i + 1 :]]
         self.drop(name, "\n\n".join(rest))
+        self._source_from_last(i)
         if prefix:
             cut(piece, [(start, len(piece.text))])
             strip_piece(piece)
@@ -335,6 +336,17 @@ class _Run:
         else:
             self.keep(list(range(i)))
         return True
+
+    def _source_from_last(self, cut_from: int) -> None:
+        """Lift the source from the article's last line when a tail cut takes it: a release
+        ends "SOURCE Example Corp" after its legal text, a Chinese article "（文章来源：证券时报）"
+        after its disclaimer. Only the last line and only the source: a teaser list's own
+        bylines sit inside the cut, and its authors are other articles'."""
+        last = len(self.pieces) - 1
+        if self.source is None and last > cut_from:
+            byline = self.verdict(last).byline
+            if byline is not None and byline[0] == "source":
+                self.source = byline[1]
 
     # ---------------------------------------------------------------- bylines
 
