@@ -464,6 +464,11 @@ def test_share_bars_counters_credits_and_tip_lines_go() -> None:
         "(Sponsored)",
         "欢迎转发朋友圈",
         "— With assistance from Jane Roe and John Doe",
+        "View comments",
+        "Terms and Privacy Policy",
+        "Get our free trading newsletter",
+        "Check out more from Example News.",
+        "【本文结束】如需转载请务必注明出处",
     ],
 )
 def test_rows_of_page_chrome_go(row: str) -> None:
@@ -473,7 +478,15 @@ def test_rows_of_page_chrome_go(row: str) -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["More Time for Talks", "关注美联储", "Home prices rose 3%", "广告收入增长12%", "Print run"],
+    [
+        "More Time for Talks",
+        "关注美联储",
+        "Home prices rose 3%",
+        "广告收入增长12%",
+        "Print run",
+        "Terms",
+        "Privacy",
+    ],
 )
 def test_lines_that_only_start_with_chrome_words_stay(line: str) -> None:
     text, _ = clean(BODY_EN, line, BODY_EN2)
