@@ -407,7 +407,7 @@ def _clean(args: argparse.Namespace) -> int:
             continue
         from finreader.render import render_article
 
-        out.print(render_article(article, title=args.title))
+        out.print(render_article(article, title=args.title or article.title))
         out.print()
     return status
 

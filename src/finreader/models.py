@@ -56,6 +56,9 @@ class ProcessedArticle:
     rules_version: str = ""
     # Set when the cleaner refused to empty the article and kept the original instead.
     fallback_reason: str | None = None
+    # The title the cleaner found at the top of the text when it was given none (a scraped
+    # page's first line); None when a title was given or none was found.
+    title: str | None = None
 
     @property
     def tickers(self) -> list[str]:

@@ -155,3 +155,15 @@ def test_spans_at_the_same_start_are_ordered_by_end() -> None:
     starts = [(s.start, s.end) for s in art.spans]
     assert starts == sorted(starts)
     assert len({s.start for s in art.spans}) < len(art.spans)
+
+
+def test_a_title_found_in_the_text_fills_the_contract_when_none_is_given() -> None:
+    raw = "某某科技三季度净利超预期\n\n原创 财经观察 某某财经 2026年11月25日 08:30 上海\n\n" + (
+        "某某科技周二公布，第三季度营收同比增长12%至42亿元，主要受益于海外市场的订单增长。"
+    )
+    found = process(raw, is_html=False)
+    assert found.title == "某某科技三季度净利超预期"
+    assert to_contract(found, file="-", title=None)["title"] == "某某科技三季度净利超预期"
+    given = process(raw, is_html=False, title="Given")
+    assert given.title is None  # only what was found, not what was given
+    assert to_contract(given, file="-", title="Given")["title"] == "Given"

@@ -83,7 +83,7 @@ def fallback_title(text: str, limit: int = 80) -> str:
 
 
 def item_row(entry: ParsedEntry, processed: ProcessedArticle) -> ItemRow:
-    title = entry.title.strip() or fallback_title(processed.text)
+    title = entry.title.strip() or processed.title or fallback_title(processed.text)
     return ItemRow(
         guid=entry.guid,
         link=entry.link,

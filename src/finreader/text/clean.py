@@ -44,6 +44,7 @@ class Cleaned:
     source: str | None = None
     author: str | None = None
     fallback_reason: str | None = None
+    title: str | None = None  # found in the text when none was given (ProcessedArticle.title)
 
 
 def _norm(text: str) -> str:
@@ -212,6 +213,7 @@ class _Run:
         self.removed: list[Removal] = []
         self.source: str | None = None
         self.author: str | None = None
+        self.found_title: str | None = None
         self.on = rules.enabled_heuristics
         # Whether every piece passed apply_link_only with its current text and links: its
         # verdict is the piece's own, so a later round need not look again until a cut.
@@ -572,7 +574,7 @@ def clean(pieces: list[Piece], rules: RuleSet, title: str | None = None) -> Clea
     snapshot = [(p.kind, p.text, p.links) for p in pieces]
     run = _run(pieces, rules, title)
     if run.pieces:
-        return Cleaned(run.pieces, run.removed, run.source, run.author)
+        return Cleaned(run.pieces, run.removed, run.source, run.author, title=run.found_title)
     originals = [Piece(kind, text, list(links)) for kind, text, links in snapshot]
     if any(p.links for p in originals):
         # Link-only blocks are judged by their links, which the text of a result no longer
@@ -580,7 +582,7 @@ def clean(pieces: list[Piece], rules: RuleSet, title: str | None = None) -> Clea
         # reaches the same verdict (idempotence).
         run = _run([Piece(p.kind, p.text) for p in originals], rules, title)
         if run.pieces:
-            return Cleaned(run.pieces, run.removed, run.source, run.author)
+            return Cleaned(run.pieces, run.removed, run.source, run.author, title=run.found_title)
     first = run.removed[0].rule if run.removed else "rules"
     return Cleaned(
         originals,
@@ -595,7 +597,7 @@ def _run(pieces: list[Piece], rules: RuleSet, title: str | None) -> _Run:
     run = _Run(pieces, rules)
     if "title" in run.on:
         if title is None:
-            title = run.infer_title()
+            title = run.found_title = run.infer_title()
         if title:
             run.drop_title(title)
     for _ in range(_ROUNDS):

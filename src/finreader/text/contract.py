@@ -10,7 +10,8 @@ from finreader.models import COMPANY, FIGURE, TICKER, ProcessedArticle
 
 
 def to_contract(article: ProcessedArticle, *, file: str, title: str | None) -> dict[str, object]:
-    """The contract object for one processed FILE."""
+    """The contract object for one processed FILE; title is the one given (--title), else
+    the one the cleaner found at the top of the text."""
     text = article.text
     tickers: list[dict[str, object]] = []
     companies: list[dict[str, object]] = []
@@ -36,7 +37,7 @@ def to_contract(article: ProcessedArticle, *, file: str, title: str | None) -> d
             )
     return {
         "file": file,
-        "title": title,
+        "title": title if title is not None else article.title,
         "source": article.source,
         "author": article.author,
         "text": text,

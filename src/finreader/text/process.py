@@ -85,4 +85,5 @@ def process(
         author=result.author,
         rules_version=ruleset.version,
         fallback_reason=result.fallback_reason,
+        title=result.title,
     )
