@@ -163,6 +163,9 @@ def test_market_report_verbs_give_directions() -> None:
     assert zh == {"3个基点": "down", "0.4%": "down", "0.2%": "up", "5%": "up"}
     en = directions("Shares slumped 7.5%, inflation slowed to 2.4% and spreads widened 80 bps.")
     assert en == {"7.5%": "down", "2.4%": "down", "80 bps": "up"}
+    # a slowdown of growth is a fall, though 增 (growth) is in the clause too
+    slowed = directions("营收增速放缓至5.1%，經濟增長放緩至3.2%")
+    assert slowed == {"5.1%": "down", "3.2%": "down"}
 
 
 def test_percentage_then_amount_are_two_figures() -> None:
