@@ -9,13 +9,10 @@ feed server's) and would take the forkserver path.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from tests.helpers.feedserver import FeedServer
+from tests.helpers.processes import run_fresh
 from tests.robustness.helpers import good_feed, write_config
 
 FEEDS = 10  # over the library's process-pool threshold (8 feeds)
@@ -54,23 +51,7 @@ def test_first_poll_forks_warm_workers_without_a_forkserver(
         feed_server.add(f"/w/{i}.xml", good_feed(f"w{i}", 5))
         urls.append(feed_server.url(f"/w/{i}.xml"))
     write_config(tmp_path / "config", urls, timeout=20.0)
-    env = {
-        **os.environ,
-        "FINREADER_CONFIG_DIR": str(tmp_path / "config"),
-        "FINREADER_DATA_DIR": str(tmp_path / "data"),
-        "FINREADER_WORKERS": "2",
-        "NO_PROXY": "127.0.0.1",
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", POLL_SCRIPT],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report = run_fresh(POLL_SCRIPT, tmp_path)
     assert report["new"] == FEEDS * 5 and report["errors"] == 0, report
     # Two workers, forked (they carry the parent's command line), and nothing else.
     assert len(report["children"]) == 2, report
@@ -101,20 +82,5 @@ with Library.open() as library:
 
 def test_forkserver_workers_start_with_warm_caches(tmp_path: Path) -> None:
     write_config(tmp_path / "config", [], timeout=5.0)
-    env = {
-        **os.environ,
-        "FINREADER_CONFIG_DIR": str(tmp_path / "config"),
-        "FINREADER_DATA_DIR": str(tmp_path / "data"),
-        "FINREADER_WORKERS": "2",
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", FORKSERVER_SCRIPT],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report = run_fresh(FORKSERVER_SCRIPT, tmp_path)
     assert report["rule_sets"] >= 1, report

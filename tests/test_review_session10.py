@@ -7,13 +7,10 @@ would send every pool to the forkserver path); the script prints one JSON line.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from tests.helpers.feedserver import FeedServer
+from tests.helpers.processes import run_fresh
 from tests.robustness.helpers import good_feed, write_config
 
 FEEDS = 10  # over the library's process-pool threshold (8 feeds)
@@ -66,24 +63,7 @@ def _poll(tmp_path: Path, feed_server: FeedServer, mode: str, workers: str) -> d
         feed_server.add(f"/r10/{mode}/{i}.xml", good_feed(f"{mode}{i}", ITEMS))
         urls.append(feed_server.url(f"/r10/{mode}/{i}.xml"))
     write_config(tmp_path / "config", urls, timeout=20.0)
-    env = {
-        **os.environ,
-        "FINREADER_CONFIG_DIR": str(tmp_path / "config"),
-        "FINREADER_DATA_DIR": str(tmp_path / "data"),
-        "FINREADER_WORKERS": workers,
-        "NO_PROXY": "127.0.0.1",
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", POLL, mode],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    report: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return report
+    return run_fresh(POLL, tmp_path, mode, workers=workers)
 
 
 def test_a_warm_up_that_raises_still_forks_workers_that_parse(
@@ -126,13 +106,4 @@ print(json.dumps({"ok": True}))
 
 
 def test_forkserver_preload_survives_a_failing_warm_up(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", WARMUP_IMPORT],
-        env={**os.environ, "FINREADER_DATA_DIR": str(tmp_path / "data")},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"ok": True}
+    assert run_fresh(WARMUP_IMPORT, tmp_path, timeout=60) == {"ok": True}
