@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from tests.helpers.verdicts import verdict_of
 
 from finreader.text.clean import _judge
 from finreader.text.process import RuleError, RuleSet, compile_rules, process
@@ -358,14 +359,7 @@ def test_compiled_rules_are_cached() -> None:
 def _one_group_at_a_time(text: str, ruleset: RuleSet) -> tuple[object, ...]:
     """The verdict as Dispatch + RuleGroup define it: every chosen group tried in rule order."""
     tails, blocks, trims = ruleset.dispatch.groups(text, ruleset.scanner.present(text))
-    tail = None
-    for g in tails:
-        hit = g.find(text)
-        if hit is not None and (tail is None or hit[1].start() < tail[1]):
-            tail = (hit[0], hit[1].start())
-    block = next((hit[0] for g in blocks if (hit := g.find(text)) is not None), None)
-    found = sorted((h for g in trims for h in g.finditer(text)), key=lambda h: (h[1], -h[2]))
-    return tail, block, found
+    return verdict_of(text, tails, blocks, trims)
 
 
 @pytest.mark.parametrize("user", [False, True])

@@ -12,6 +12,8 @@ import random
 import re
 from bisect import bisect_left
 
+from tests.helpers.verdicts import verdict_of
+
 from finreader.text import rules as rules_module
 from finreader.text.clean import _byline, _judge
 from finreader.text.rules import END_NEEDLE_SPAN, RuleGroup, RuleSet, _scanned, compile_rules
@@ -83,14 +85,7 @@ def _ungated(text: str, ruleset: RuleSet) -> tuple[object, ...]:
         ):
             groups += [g for g in own if _scanned(g) and g.key in present and g.max_len >= n]
             groups.sort(key=lambda g: g.key)
-    tail = None
-    for g in tails:
-        hit = g.find(text)
-        if hit is not None and (tail is None or hit[1].start() < tail[1]):
-            tail = (hit[0], hit[1].start())
-    block = next((hit[0] for g in blocks if (hit := g.find(text)) is not None), None)
-    found = sorted((h for g in trims for h in g.finditer(text)), key=lambda h: (h[1], -h[2]))
-    return tail, block, found
+    return verdict_of(text, tails, blocks, trims)
 
 
 def test_gated_groups_give_the_verdicts_of_running_every_group() -> None:
