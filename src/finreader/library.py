@@ -441,6 +441,7 @@ class Library:
             fc.url: freeze_rules([*self.config.rules, *fc.rules]) for fc in self.config.feeds
         }
         policy = self.policy()
+        seen = self.store.seen_keys()
 
         def finish(result: FeedResult) -> None:
             results.append(result)
@@ -456,7 +457,14 @@ class Library:
             )
             try:
                 result = await self._store_response(
-                    feed, response, now, loop, executor, feed_rules.get(feed.url, rules), disabled
+                    feed,
+                    response,
+                    now,
+                    loop,
+                    executor,
+                    feed_rules.get(feed.url, rules),
+                    disabled,
+                    seen.get(feed.id),
                 )
             except Exception as exc:  # never let one feed end the poll
                 result = FeedResult(
@@ -543,6 +551,7 @@ class Library:
         executor: Executor | None,
         rules: FrozenRules,
         disabled: tuple[str, ...],
+        seen: bytes | None = None,
     ) -> FeedResult:
         from finreader.fetch.poller import backoff_delay
         from finreader.pipeline import prepare
@@ -565,7 +574,7 @@ class Library:
             await self._write(store.record_not_modified, feed.id, now, now + interval)
             return FeedResult(url=feed.url, feed_id=feed.id, status="not_modified")
         assert response.body is not None
-        args = (response.body, response.final_url, response.headers, rules, disabled)
+        args = (response.body, response.final_url, response.headers, rules, disabled, seen)
         try:
             prepared: PreparedFeed = await loop.run_in_executor(executor, prepare, *args)
         except (OSError, ValueError, RuntimeError) as exc:
@@ -590,6 +599,8 @@ class Library:
             etag=response.headers.get("etag"),
             last_modified=response.headers.get("last-modified"),
             warning=prepared.warning,
+            seen=prepared.seen,
+            skipped=prepared.skipped,
         )
         full_text_error = None
         if feed.full_text and counts.new_ids:

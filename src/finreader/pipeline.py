@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from finreader.models import ParsedEntry, ProcessedArticle
-from finreader.store.rows import ItemRow, item_row
+from finreader.store.rows import ItemRow, content_hash, item_key, item_row, split_keys
 
 if TYPE_CHECKING:
     from finreader.text.process import RuleSet
@@ -45,6 +45,8 @@ class PreparedFeed:
     rows: list[ItemRow] = field(default_factory=list)
     warning: str | None = None
     error: str | None = None
+    seen: bytes = b""  # the item keys of every entry in the body (store/rows.py item_key)
+    skipped: int = 0  # entries left out of rows: their key was in the feed's last body
 
 
 # User rules in a hashable form (TOML values are str, int or bool), so compiled rule sets can be
@@ -114,8 +116,11 @@ def prepare(
     headers: Mapping[str, str],
     user_rules: FrozenRules = (),
     disabled: tuple[str, ...] = (),
+    seen: bytes | None = None,
 ) -> PreparedFeed:
-    """Parse body and process every entry. Never raises: errors come back in .error."""
+    """Parse body and process every entry whose item key is not in `seen` (the feed's last
+    stored body: those items are stored with this very content already). Never raises: errors
+    come back in .error."""
     from finreader.feeds.parse import FeedError, parse_feed
 
     try:
@@ -128,7 +133,24 @@ def prepare(
         rules = _rules(user_rules, disabled)
     except Exception as exc:
         return PreparedFeed(error=f"bad cleaning rule: {exc}"[:300])
-    rows = [item_row(entry, process_entry(entry, rules, url)) for entry in parsed.entries]
+    known = split_keys(seen)
+    keys: dict[bytes, None] = {}  # insertion-ordered and duplicate-free
+    rows: list[ItemRow] = []
+    skipped = 0
+    for entry in parsed.entries:
+        digest = content_hash(entry)
+        key = item_key(entry, digest)
+        keys[key] = None
+        if key in known:
+            skipped += 1
+        else:
+            rows.append(item_row(entry, process_entry(entry, rules, url), digest))
     return PreparedFeed(
-        title=parsed.title, link=parsed.link, rows=rows, warning=parsed.warning, error=None
+        title=parsed.title,
+        link=parsed.link,
+        rows=rows,
+        warning=parsed.warning,
+        error=None,
+        seen=b"".join(keys),
+        skipped=skipped,
     )

@@ -104,6 +104,11 @@ MIGRATIONS: list[str] = [
     UPDATE feeds SET last_note = last_error, last_error = NULL
         WHERE failures = 0 AND last_error IS NOT NULL;
     """,
+    # 3 -> 4: the keys (identity and content) of the items in a feed's last stored body, so the
+    # next poll of an unchanged item skips cleaning and annotating it (store/rows.py item_key).
+    """
+    ALTER TABLE feeds ADD COLUMN seen BLOB;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -153,6 +153,15 @@ class Store:
             feed.unread, feed.total = counts.get(feed.id, (0, 0))
         return feeds
 
+    def seen_keys(self) -> dict[int, bytes]:
+        """Each feed's packed item keys from its last stored body (see rows.item_key)."""
+        return {
+            int(feed_id): bytes(seen)
+            for feed_id, seen in self.conn.execute(
+                "SELECT id, seen FROM feeds WHERE seen IS NOT NULL"
+            )
+        }
+
     def feed(self, feed_id: int) -> Feed | None:
         row = self.conn.execute(
             f"SELECT {_FEED_COLUMNS}, 0, 0 FROM feeds f WHERE f.id = ?", (feed_id,)
@@ -225,9 +234,15 @@ class Store:
         etag: str | None = None,
         last_modified: str | None = None,
         warning: str | None = None,
+        seen: bytes | None = None,
+        skipped: int = 0,
     ) -> BatchCounts:
-        """Store one feed's items in one transaction and record the poll as a success."""
-        counts = BatchCounts()
+        """Store one feed's items in one transaction and record the poll as a success.
+
+        `seen` is the item keys of the whole body (kept for the next poll when given) and
+        `skipped` the number of its items left out of rows because their key was already seen;
+        they count as unchanged."""
+        counts = BatchCounts(unchanged=skipped)
         now_text = to_db_time(now) or ""
         latest = to_db_time(now + MAX_FUTURE) or ""
         with self.transaction() as conn:
@@ -298,7 +313,8 @@ class Store:
             conn.execute(
                 "UPDATE feeds SET title = COALESCE(title, ?), site_link = COALESCE(?, site_link), "
                 "etag = ?, last_modified = ?, last_success = ?, last_error = NULL, "
-                "last_note = ?, failures = 0, next_poll = ? WHERE id = ?",
+                "last_note = ?, failures = 0, next_poll = ?, seen = COALESCE(?, seen) "
+                "WHERE id = ?",
                 (
                     feed_title,
                     site_link,
@@ -307,6 +323,7 @@ class Store:
                     now_text,
                     warning,
                     to_db_time(next_poll),
+                    seen,
                     feed_id,
                 ),
             )

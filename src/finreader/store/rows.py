@@ -73,6 +73,36 @@ def content_hash(entry: ParsedEntry) -> str:
     return digest.hexdigest()
 
 
+# An item key is this many bytes; a feed's last body fits in a few hundred bytes of `feeds.seen`.
+ITEM_KEY_BYTES = 8
+
+
+def item_key(entry: ParsedEntry, digest: str) -> bytes:
+    """Names an entry as save_rows would find it (by GUID, else link, else content) together with
+    its content digest (`content_hash`). A key found in the feed's last stored body means that
+    item is stored with exactly this content, so the poll skips cleaning it: in a steady state
+    most items of a feed that answers 200 are such repeats. 8 bytes: a false match needs a
+    2^-64 collision within one feed."""
+    if entry.guid:
+        identity = "g" + entry.guid
+    elif entry.link:
+        identity = "l" + entry.link
+    else:
+        identity = "h"
+    key = hashlib.blake2b(digest_size=ITEM_KEY_BYTES)
+    key.update(identity.encode("utf-8", "replace"))
+    key.update(b"\x00")
+    key.update(digest.encode("ascii"))
+    return key.digest()
+
+
+def split_keys(seen: bytes | None) -> set[bytes]:
+    """The item keys packed in a `feeds.seen` value (a bad length is treated as none)."""
+    if not seen or len(seen) % ITEM_KEY_BYTES:
+        return set()
+    return {seen[i : i + ITEM_KEY_BYTES] for i in range(0, len(seen), ITEM_KEY_BYTES)}
+
+
 def fallback_title(text: str, limit: int = 80) -> str:
     """A title for an item that has none: its first line, shortened at a word if possible."""
     first = " ".join(text.strip().split("\n", 1)[0].split())
@@ -82,12 +112,12 @@ def fallback_title(text: str, limit: int = 80) -> str:
     return cut + "…"
 
 
-def item_row(entry: ParsedEntry, processed: ProcessedArticle) -> ItemRow:
+def item_row(entry: ParsedEntry, processed: ProcessedArticle, digest: str | None = None) -> ItemRow:
     title = entry.title.strip() or processed.title or fallback_title(processed.text)
     return ItemRow(
         guid=entry.guid,
         link=entry.link,
-        content_hash=content_hash(entry),
+        content_hash=digest or content_hash(entry),
         title=title,
         author=entry.author or processed.author,
         source=processed.source,
