@@ -49,6 +49,8 @@ _ZH_CUR = (
     "新台币|新台幣|台币|台幣|美金|元|円"
 )
 _RMB = "人民[币幣]"
+# The currency named again after "元" ("8,000億元新台幣", "100亿元港币", "500万元人民币")
+_CUR_AFTER_YUAN = "人民[币幣]|新台[币幣]|港[币幣]"
 _CN_DIGITS = "零〇一二两兩三四五六七八九十百千"
 _CUR_WORDS = (
     r"Hong Kong dollars|U\.S\. dollars|US dollars|Canadian dollars|Australian dollars|"
@@ -156,11 +158,13 @@ _AFTER_STRIP = ",.;:"
 
 # What find_figures does with a match, by the name of its last group: the unit's kind (spaced
 # units' names end in "_"), then the class of what is before the number (_CLASS_ACTIONS).
-_DROP, _ACCEPT, _CLOCK, _ZH_SCALE_ONLY, _QIAN_ONLY, _EN_SCALE_ONLY, _BARE, _CHINESE = range(8)
+_DROP, _ACCEPT, _CLOCK, _ZH_SCALE_ONLY, _QIAN_ONLY, _EN_SCALE_ONLY, _BARE, _CHINESE, _PAREN = range(
+    9
+)
 # accepted at once, the figure starting at the number or at the currency symbol before it (its
 # direction from the words around it), or at the sign before it ("+4.6%": up); or a bare number
 # after " at "/" to ", a price level if a market verb is before it (_price_level_at)
-_PLAIN, _CURRENCY, _AT_LEVEL, _UP, _DOWN = range(8, 13)
+_PLAIN, _CURRENCY, _AT_LEVEL, _UP, _DOWN = range(9, 14)
 _ACTIONS = {
     "acc": _ACCEPT,
     "zpt": _CLOCK,
@@ -171,6 +175,7 @@ _ACTIONS = {
     "bare": _BARE,
     "cnp": _CHINESE,
     "cn": _CHINESE,
+    "paren": _PAREN,
 }
 # The classes of what is right before a number, found by lookbehinds in the regex (a unit's
 # group is followed by one with the class letter added to its name, see _classed), where that
@@ -315,8 +320,8 @@ def _units(commodities: str) -> str:
             "倍",
             r"(?:x\s?)?(?:P/E|P/S|P/B|EV/EBITDA)(?![A-Za-z])",
             r"(?:points?|pts?)\b",
-            rf"(?:{_ZH_SCALE})(?:(?:{_ZH_CUR})(?:{_RMB})?|{_RMB})",
-            rf"(?:{_ZH_CUR})(?:{_RMB})?",
+            rf"(?:{_ZH_SCALE})(?:(?:{_ZH_CUR})(?:{_CUR_AFTER_YUAN})?|{_RMB})",
+            rf"(?:{_ZH_CUR})(?:{_CUR_AFTER_YUAN})?",
             rf"{_EN_SCALE}\b\s{money}\b",
             rf"{_EN_SCALE_SHORT}\b\s{money}\b",
             rf"{money}\b",
@@ -334,11 +339,13 @@ def _units(commodities: str) -> str:
             "倍",
             r"[x×](?![A-Za-z0-9])",
             r"(?:x\s?)?(?:P/E|P/S|P/B|EV/EBITDA)(?![A-Za-z])",
-            rf"(?:{_ZH_SCALE})(?:(?:{_ZH_CUR})(?:{_RMB})?|{_RMB})",
-            rf"(?:{_ZH_CUR})(?:{_RMB})?",
+            rf"(?:{_ZH_SCALE})(?:(?:{_ZH_CUR})(?:{_CUR_AFTER_YUAN})?|{_RMB})",
+            rf"(?:{_ZH_CUR})(?:{_CUR_AFTER_YUAN})?",
             rf"-{_EN_SCALE}\b(?:\s{money}\b)?",  # "$5-billion": money even without a currency
             rf"{_EN_SCALE_SHORT}\b\s{money}\b",
             rf"[mkMBK]\b\s{money}\b",
+            # pence, a London price ("285p", "4.5p"); not a video resolution ("1080p") or "3p.m."
+            r"(?<!480)(?<!720)(?<!1080)(?<!1440)(?<!2160)p(?![A-Za-z0-9]|\.[A-Za-z])",
         )
     )
     spaced = (
@@ -348,6 +355,8 @@ def _units(commodities: str) -> str:
     unspaced = (
         rf"(?:{glued})(?P<acc>)|[点點](?P<zpt>)|(?:{_ZH_SCALE_NOT_QIAN})(?P<zss>)|千(?P<zsq>)"
         rf"|(?:{_EN_SCALE_SHORT}\b|[mkMBK]\b)(?P<esc>)"
+        # an accounting negative, "(3.2)%": the number's parenthesis is checked in find_figures
+        r"|\)[%％](?P<paren>)"
         # dates, times, ages and counts ("2025年", "8月", "11个国家"): dropped at once
         r"|[年月日号號时時分秒个個人名次位家只隻件期季届屆周週天岁歲:/](?P<skip>)"
     )
@@ -623,6 +632,9 @@ def _direction_before(rev: str, pos: int, endpos: int, rules: _Rules) -> str | N
         en = rules.en_reversed_first.match(rev, pos, limit)
     if en is None:
         en = rules.en_reversed.search(rev, pos, limit)
+        while en is not None and en.group(1) == "pu" and rev.startswith("ot ", en.start(1) - 3):
+            # "up to $2 billion" is a cap, not a rise: the word before it may still tell
+            en = rules.en_reversed.search(rev, en.end(1), limit)
         if en is None:
             if zh is None or _MARK_REVERSED.search(rev, pos, limit):
                 return None
@@ -635,7 +647,45 @@ def _direction_before(rev: str, pos: int, endpos: int, rules: _Rules) -> str | N
             return _zh_direction(rev, pos, endpos, zh, rules)
     elif mark.start() - (rev[mark.start()] == ".") < en_start:
         return None
-    return rules.en_reversed_words[en.group(1)]
+    word = en.group(1)
+    if word in _WIDENED and rev.startswith(_LOSS_BEFORE, en.end(1)):
+        return "down"  # "net loss widened to $2 billion": a loss that grows is a fall
+    return rules.en_reversed_words[word]
+
+
+# "widened" and its forms, reversed, and the loss words that may be right before them
+_WIDENED = frozenset(w[::-1] for w in ("widened", "widens", "widen", "widening"))
+_LOSS_BEFORE = tuple(" " + w[::-1] for w in ("loss", "losses", "deficit", "deficits"))
+
+
+_RANGE_DASH = frozenset("-–—~～至到")
+_NUMBER = re.compile(_NUM)
+
+
+def _range_end(
+    text: str, prev_begin: int, prev_end: int, begin: int, end: int, moved: str | None
+) -> bool:
+    """Whether the figure text[begin:end] is the second end of a range whose first end is the
+    figure before ("€21.6bn-€21.9bn", "人民币500万元至800万元", "1.5倍-2倍"): only a dash (or
+    至/到 after a figure with no direction, `moved`: "跌16.96点至22719.91点" is a fall, then the
+    level it fell to) between, the same unit after both numbers, and no other currency before
+    the second. (A range whose first end has no unit, "640-720亿美元", is one match already.)"""
+    gap = text[prev_end:begin].strip(" ")
+    if begin == prev_end:  # the dash was taken as the second number's sign: "-800万元"
+        gap = text[begin]
+        begin += 1
+    if len(gap) != 1 or gap not in _RANGE_DASH or (moved is not None and gap in "至到"):
+        return False
+    number = _NUMBER.search(text, begin, end)
+    if number is None:
+        return False
+    tail = text[number.end() : end]
+    if not tail or not text.endswith(tail, prev_begin, prev_end):
+        return False
+    if not text[prev_end - len(tail) - 1].isdigit():
+        return False  # the first end's unit is longer ("5亿元" then "800元")
+    currency = text[begin : number.start()]
+    return not currency or text.startswith(currency, prev_begin)
 
 
 def _prefix(text: str, start: int) -> int:
@@ -715,6 +765,13 @@ def find_figures(text: str) -> list[Span]:
             continue
         start, end = m.span()
         if action >= _UP:  # _UP or _DOWN: a signed figure, nothing more to look at
+            if (
+                start - 1 == prev_end
+                and begins
+                and _range_end(text, begins[-1], prev_end, start - 1, end, directions[-1])
+            ):
+                ends[-1] = prev_end = end  # "500万元-800万元": the sign is the range's dash
+                continue
             begins.append(start - 1)
             ends.append(end)
             directions.append("up" if action == _UP else "down")
@@ -732,6 +789,11 @@ def find_figures(text: str) -> list[Span]:
         elif action == _CHINESE:
             if start and text[start - 1] in _CN_DIGITS:
                 continue
+        elif action == _PAREN:  # "(3.2)%", a negative: only with its opening parenthesis
+            if not start or text[start - 1] != "(":
+                continue
+            begin = start - 1
+            direction = "down"
         else:
             has_currency = False
             before = text[start - 1] if start else ""
@@ -787,6 +849,13 @@ def find_figures(text: str) -> list[Span]:
                     lo = prev_end
                 if lo < begin:
                     direction = _direction_before(rev, size - begin, size - lo, rules)
+        if (
+            begin - prev_end <= 3
+            and begins
+            and _range_end(text, begins[-1], prev_end, begin, end, directions[-1])
+        ):
+            ends[-1] = prev_end = end  # "€21.6bn-€21.9bn": the second end of a range
+            continue
         begins.append(begin)
         ends.append(end)
         directions.append(direction)

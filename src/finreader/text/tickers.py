@@ -62,6 +62,7 @@ class _Rules:
     dotted: re.Pattern[str]
     exchanges: dict[str, str]
     suffixes: dict[str, str]
+    bloomberg: dict[str, str]
     numeric_markets: frozenset[str]
     stop: frozenset[str]
     indexes: frozenset[str]
@@ -90,6 +91,8 @@ def _rules() -> _Rules:
     exchanges = str_map(tk, "exchanges")
     suffixes = str_map(tk, "suffixes")
     followers = str_list(tk, "bare_symbol_followers")
+    bloomberg = str_map(tk, "bloomberg_markets")
+    bloomberg_codes = "|".join(sorted(bloomberg))
     # The pattern opens with one character class, so the regex engine skips every other
     # character in its C loop (a pattern opening with lookbehinds or alternatives is tried at
     # every position: ~270 ns per character here). What the first character was picks the
@@ -108,6 +111,10 @@ def _rules() -> _Rules:
         r"(?P<pre>[A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2}(?![A-Za-z])|[\-/][A-Z](?![A-Za-z]))?|[0-9]{1,6})(?![A-Za-z0-9])"
         # "SH600519", "SZ000001", "HK00700"
         r"|(?<=[SBH])(?P<cn>[HZJK][0-9]{4,6})(?![0-9])"
+        # Bloomberg: the exchange code of "AAPL US Equity", the "HK" of "0700 HK"
+        # (the opening class took the first capital: a branch matches what follows it)
+        r"|(?P<bbge>[A-Z0-9])(?= Equity(?![a-z]))"
+        r"|(?<=[0-9] H)(?P<hkcode>K)(?![A-Za-z0-9$])"
         # bare all-caps word of two to five characters: a ticker only with evidence
         r"|(?P<bare>[A-Z0-9]{1,4})(?![A-Za-z0-9&]|\.[A-Za-z0-9]|-[A-Za-z])"
         r")"
@@ -115,6 +122,9 @@ def _rules() -> _Rules:
         r"|(?<=\$)(?P<cash>[A-Z]{1,5}(?:\.[A-C])?)(?![A-Za-z0-9])"
         # one-letter symbol in parentheses ("Visa (V)", "Ford (F)"): only right after the name
         r"|(?<=[(（])\s?(?P<one>[A-Z])\s?(?=[)）])"
+        # Bloomberg codes in parentheses: "(9988 HK)", "(7974 JP)", "(AAPL US)"
+        rf"|(?<=[(（])\s?(?P<bsym>[0-9]{{1,6}}|[A-Z][A-Z0-9]{{0,5}}(?:/[A-Z])?)"
+        rf" (?P<bbg>{bloomberg_codes})\s?[)）]"
         # "(00700)", "(600519)", "（2330）": decided by the digits and the name before
         r"|(?<=[(（])\s?(?P<pnum>[0-9]{4,6})\s?[)）]"
         # "股票代码：600519"
@@ -130,6 +140,7 @@ def _rules() -> _Rules:
         dotted=dotted,
         exchanges=exchanges,
         suffixes=suffixes,
+        bloomberg=bloomberg,
         numeric_markets=frozenset(str_list(tk, "numeric_markets")),
         stop=frozenset(w.upper() for w in str_list(tk, "stop_words")),
         indexes=frozenset(str_list(tk, "index_symbols")),
@@ -183,6 +194,19 @@ def _a_share(code: str) -> str | None:
     return None
 
 
+def _is_a_share_on(code: str, market: str) -> bool:
+    """Whether a six-digit code can be a security on that mainland market: Shanghai codes open
+    with 5 (funds), 6 or 9, Shenzhen ones with 0-3 and Beijing ones with 4, 8 or 9. The rest
+    are index codes as data vendors write them ("000001.SH" is the SSE Composite, "399006.SZ"
+    the ChiNext index), and an index is not a company."""
+    first = code[0]
+    if market == "SH":
+        return first in "569"
+    if market == "SZ":
+        return first in "0123" and not code.startswith("399")
+    return first in "489"
+
+
 def _canonical(symbol: str, market: str, rules: _Rules) -> str | None:
     """SYMBOL.MARKET, or None when the symbol cannot be on that market."""
     if market in rules.numeric_markets:
@@ -192,7 +216,8 @@ def _canonical(symbol: str, market: str, rules: _Rules) -> str | None:
             value = int(symbol)
             return f"{value:04d}.HK" if value > 0 else None
         if market in ("SH", "SZ", "BJ"):
-            return f"{symbol}.{market}" if len(symbol) == 6 and symbol.isdigit() else None
+            ok = len(symbol) == 6 and symbol.isdigit() and _is_a_share_on(symbol, market)
+            return f"{symbol}.{market}" if ok else None
         if market == "T":
             ok = len(symbol) == 4 and symbol[:3].isdigit() and symbol[3].isalnum()
             return f"{symbol}.T" if ok else None
@@ -284,7 +309,7 @@ def _explicit(state: _State) -> None:
                 raw = raw.replace("-", ".").replace("/", ".")  # class shares: "BRK-B", "BF/B"
             if exch == "TSE" and not raw.isdigit():
                 market = "TO"
-            if market == "SH" and raw.isdigit() and not raw.startswith(("6", "9")):
+            if market == "SH" and raw.isdigit() and not raw.startswith(("5", "6", "9")):
                 market = "SZ"
             symbol = _canonical(raw, market, rules)
         elif kind == "cn":
@@ -294,9 +319,63 @@ def _explicit(state: _State) -> None:
             start, end = m.span("one")
             state.bare.append((start, end, text[start:end]))
             continue
+        elif kind == "bbg":
+            start, end = m.start("bsym"), m.end("bbg")
+            symbol = _bloomberg(m.group("bsym"), m.group("bbg"), rules)
+        elif kind == "bbge" or kind == "hkcode":
+            found = (_bloomberg_equity if kind == "bbge" else _leading_zero_hk)(state, start, end)
+            if found is not None:
+                state.ticks.append(found)
+            continue
         if symbol is not None:
             state.ticks.append(_Tick(start, end, symbol, start))
     _dotted(state)
+
+
+def _bloomberg(symbol: str, code: str, rules: _Rules) -> str | None:
+    """A Bloomberg security ("9988 HK", "AAPL US", "BRK/B US", "600519 CH") as SYMBOL.MARKET."""
+    market = rules.bloomberg.get(code)
+    if market is None:
+        return None
+    if market == "CN":
+        return _a_share(symbol)
+    return _canonical(symbol.replace("/", "."), market, rules)
+
+
+# Before " Equity": a Bloomberg security ("AAPL US", "700 HK", "BRK/B US")
+_BBG_BEFORE = re.compile(r"([0-9]{1,6}|[A-Z][A-Z0-9]{0,5}(?:/[A-Z])?) ([A-Z][A-Z0-9])$")
+
+
+def _bloomberg_equity(state: _State, code_start: int, code_end: int) -> _Tick | None:
+    """ "AAPL US Equity", "700 HK Equity" (the regex found the exchange code before " Equity");
+    not "MSCI US Equity Index": a capitalised word after Equity names a fund or an index."""
+    text = state.text
+    after = text[code_end + 7 : code_end + 9]
+    if after[:1] == " " and after[1:].isupper():
+        return None
+    m = _BBG_BEFORE.search(text, max(0, code_start - 8), code_end)
+    if m is None or (m.start() and text[m.start() - 1] in _LEFT_EDGE):
+        return None
+    symbol = _bloomberg(m.group(1), m.group(2), state.rules)
+    if symbol is None:
+        return None
+    if state.bare and state.bare[-1][0] == m.start():
+        state.bare.pop()  # "AAPL" of "AAPL US Equity" is this ticker, not a bare word
+    return _Tick(m.start(), code_end, symbol, m.start())
+
+
+def _leading_zero_hk(state: _State, code_start: int, code_end: int) -> _Tick | None:
+    """ "0700 HK", "00700 HK": a Hong Kong code written with its leading zero, which a year
+    or a count never has (the regex found the "HK" after a digit and a space)."""
+    text = state.text
+    for size in (5, 4):
+        start = code_start - 1 - size
+        code = text[start : code_start - 1] if start >= 0 else ""
+        if code[:1] == "0" and code.isdigit() and int(code) > 0:
+            if start == 0 or text[start - 1] not in _LEFT_EDGE:
+                return _Tick(start, code_end, f"{int(code):04d}.HK", start)
+            return None
+    return None
 
 
 _LEFT = re.compile(r"[A-Z0-9&]{1,6}(?:\.[A-C])?$")

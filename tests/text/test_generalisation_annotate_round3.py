@@ -1,0 +1,213 @@
+"""Notations and words met in real articles beyond the devset (round 3): the fourteen markets'
+exchange prefixes and Bloomberg codes, index codes that are not stocks, figures with units on
+both ends of a range, accounting negatives, pence, and directions decided by the noun ("跌幅扩大",
+"net loss widened") or not given at all ("up to $2 billion").
+
+Each case is a sentence of the kind a wire or a Chinese portal writes, not one from the devset.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from finreader.models import COMPANY, TICKER
+from finreader.text.figures import find_figures
+from finreader.text.tickers import find_tickers
+
+
+def tickers(text: str) -> set[str | None]:
+    return {s.value for s in find_tickers(text) if s.kind == TICKER}
+
+
+def companies(text: str) -> list[tuple[str, str | None]]:
+    return [(text[s.start : s.end], s.value) for s in find_tickers(text) if s.kind == COMPANY]
+
+
+def figures(text: str) -> list[tuple[str, str | None]]:
+    return [(text[s.start : s.end], s.direction) for s in find_figures(text)]
+
+
+# --- tickers ---
+
+
+@pytest.mark.parametrize(
+    ("text", "symbols"),
+    [
+        # Bloomberg security notations
+        ("AAPL US Equity closed at $229.87.", {"AAPL.US"}),
+        (
+            "Tickers: SAP GY Equity, MC FP Equity, BHP AU Equity, 700 HK Equity, 7203 JP Equity.",
+            {"SAP.DE", "MC.PA", "BHP.AX", "0700.HK", "7203.T"},
+        ),
+        ("BRK/B US Equity and 600519 CH Equity", {"BRK.B.US", "600519.SH"}),
+        ("Alibaba (9988 HK) and Meituan (3690 HK) led gains.", {"9988.HK", "3690.HK"}),
+        ("Nintendo (7974 JP) fell while Samsung (005930 KS) rose.", {"7974.T", "005930.KS"}),
+        ("Apple (AAPL US) and TSMC (2330 TT) reported.", {"AAPL.US", "2330.TW"}),
+        # a Hong Kong code with its leading zero needs no parentheses
+        ("Tencent 0700 HK and Tencent 00700 HK", {"0700.HK"}),
+        # ".LN" is how some desks write London
+        ("Vodafone (VOD.LN) shares rose 1%.", {"VOD.L"}),
+        # Google Finance prefixes for Shanghai and Shenzhen
+        (
+            "Kweichow Moutai (SHA: 600519) and Ping An Bank (SHE: 000001)",
+            {"600519.SH", "000001.SZ"},
+        ),
+        # exchange prefixes of the other markets
+        ("BHP Group (ASX: BHP) and SK Hynix (000660.KS)", {"BHP.AX", "000660.KS"}),
+        (
+            "DBS (SGX: D05), OCBC (O39.SI), SAP (ETR: SAP), VW (XETRA: VOW3)",
+            {"D05.SI", "O39.SI", "SAP.DE", "VOW3.DE"},
+        ),
+        ("LVMH (EPA: MC), Toyota (TSE: 7203), SoftBank (TYO: 9984)", {"MC.PA", "7203.T", "9984.T"}),
+        (
+            "TSMC (TWSE: 2330), Shopify (TSX: SHOP), Vodafone (LON: VOD)",
+            {"2330.TW", "SHOP.TO", "VOD.L"},
+        ),
+        (
+            "Kakao (KOSDAQ: 035720), Tencent (HKEX: 700), 贝特瑞(835185.BJ)",
+            {"035720.KS", "0700.HK", "835185.BJ"},
+        ),
+    ],
+)
+def test_notations(text: str, symbols: set[str]) -> None:
+    assert tickers(text) == symbols
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # index codes, as data vendors and Chinese portals write them
+        "上证指数(000001)收跌0.5%，深证成指(399001)跌1%，沪深300指数(000300)收跌0.8%。",
+        "上证指数(000001.SH)收报3,380点，创业板指(399006.SZ)上涨1.2%，SH000001走低。",
+        # an index after "Equity", a year before "HK", a code without its zero, HK$
+        "The MSCI US Equity Index rose; in 2024 HK stocks rallied; Xiaomi 1810 HK; HK$5 each.",
+        "Private Equity firms and US Equity funds",
+        # not tickers
+        "CEO Jensen Huang said the IT and AI budgets of ALL US firms will rise; GDP slowed.",
+        "The G7 summit on 30/11 at 09:30 discussed 5G, H20 and A100 chips; COVID-19; Q3 2025.",
+        "Call +1 (212) 555-0100; ISIN US0378331005; SEDOL 0798059; version 2.4.1.",
+        "The S&P 500 rose 0.6% and the Nasdaq Composite gained 1.1%.",
+    ],
+)
+def test_not_tickers(text: str) -> None:
+    assert tickers(text) == set()
+
+
+def test_index_names_are_not_companies() -> None:
+    assert companies("上证指数(000001.SH)收报3,380点，创业板指(399006.SZ)上涨1.2%") == []
+
+
+def test_bloomberg_symbol_is_not_left_as_a_bare_word() -> None:
+    spans = [(s.start, s.end) for s in find_tickers("AAPL US Equity, AAPL US Equity")]
+    assert spans == [(0, 7), (16, 23)]
+
+
+# --- figures ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # both ends of a range with their unit
+        (
+            "SAP raised its outlook to €21.6bn-€21.9bn.",
+            [("€21.6bn-€21.9bn", "up")],
+        ),
+        ("guidance of £2.7bn – £2.9bn", [("£2.7bn – £2.9bn", None)]),
+        ("回购金额为人民币500万元-800万元，资金来源", [("人民币500万元-800万元", None)]),
+        ("拟以人民币500万元至800万元回购", [("人民币500万元至800万元", None)]),
+        ("估值1.5倍-2倍", [("1.5倍-2倍", None)]),
+        # a move, then the level: two figures
+        ("其后一度倒跌16.96点至22719.91点", [("16.96点", "down"), ("22719.91点", None)]),
+        ("净利润同比增长10亿元至50亿元", [("10亿元", "up"), ("50亿元", None)]),
+        # different units or currencies are two figures
+        (
+            "HK$1.2bn-US$1.5bn; 500万元-800元",
+            [("HK$1.2bn", None), ("US$1.5bn", None), ("500万元", None), ("-800元", "down")],
+        ),
+        # the currency named again after 元
+        (
+            "營收為8,000億元新台幣，報1,085元新台幣，100亿元港币",
+            [("8,000億元新台幣", None), ("1,085元新台幣", None), ("100亿元港币", None)],
+        ),
+        # accounting negatives
+        (
+            "costs were (1.5)% lower; margin (3.2)% versus 1.1%",
+            [("(1.5)%", "down"), ("(3.2)%", "down"), ("1.1%", None)],
+        ),
+        # pence
+        (
+            "Barclays rose 1.2% to 285p, down 4.5p from the high",
+            [("1.2%", "up"), ("285p", None), ("4.5p", "down")],
+        ),
+        # index levels after more market verbs
+        (
+            "Brent slid to $71.20, the Dow slumped to 42,150.35, then rebounded to 42,600.10.",
+            [("$71.20", "down"), ("42,150.35", "down"), ("42,600.10", "up")],
+        ),
+        ("the Nikkei 225 retreated 1.1% to 38,500", [("1.1%", "down"), ("38,500", None)]),
+        # scales
+        (
+            "a $250k salary, a $300mn deal, €50m, $1.2tn, 1.2 trillion yen, 5,000亿日元, ₩38,000",
+            [
+                ("$250k", None),
+                ("$300mn", None),
+                ("€50m", None),
+                ("$1.2tn", None),
+                ("1.2 trillion yen", None),
+                ("5,000亿日元", None),
+                ("₩38,000", None),
+            ],
+        ),
+    ],
+)
+def test_figures(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert figures(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Stream it in 1080p or 720p at 3p.m.; 5pct.",
+        "公司2026年11月29日公告，第3季度；FY2026；Q3 2025；30/11；09:30",
+        "该基金买入1,000手，合计100万股，联系电话021-12345678。",
+        "ISIN: GB0007980591, SEDOL 0798059; call 020 7496 4000; COVID-19; G7; 5G; A100.",
+        "3.2)% is no accounting negative without its parenthesis",
+    ],
+)
+def test_not_figures(text: str) -> None:
+    assert figures(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "direction"),
+    [
+        # the noun decides: a fall that widens or narrows is still a fall, and a rise a rise
+        ("恒指跌幅扩大至3%", "3%", "down"),
+        ("科指涨幅收窄至1%", "1%", "up"),
+        ("跌幅收窄至0.5%", "0.5%", "down"),
+        ("亏损扩大至5亿元", "5亿元", "down"),
+        ("降幅扩大至12%", "12%", "down"),
+        ("漲幅擴大至2%", "2%", "up"),
+        ("Net loss widened to $2 billion", "$2 billion", "down"),
+        ("the losses widened 5%", "5%", "down"),
+        ("spreads widened 80 bps", "80 bps", "up"),
+        # rate moves
+        ("美联储宣布加息25个基点", "25个基点", "up"),
+        ("央行升息半厘至5.5%", "5.5%", "up"),
+        ("a 25bp cut in December", "25bp", "down"),
+        ("a 50 basis point hike", "50 basis point", "up"),
+        ("implying 20% upside", "20%", "up"),
+        ("with 15% downside", "15%", "down"),
+        # "up to" is a cap, not a rise
+        ("will buy back up to $2 billion of shares", "$2 billion", None),
+        ("raised the buyback by up to $2 billion", "$2 billion", "up"),
+        ("shares were up 5%", "5%", "up"),
+        # more verbs
+        ("lifted its profit target to €2bn", "€2bn", "up"),
+        ("lowered its forecast to $3 billion", "$3 billion", "down"),
+        ("reduced its stake to 4.9%", "4.9%", "down"),
+    ],
+)
+def test_directions(text: str, figure: str, direction: str | None) -> None:
+    assert dict(figures(text))[figure] == direction
