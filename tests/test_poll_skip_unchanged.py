@@ -162,3 +162,23 @@ def test_prepare_with_seen_skips_and_reports_every_key() -> None:
     again = pipeline.prepare(body, "http://127.0.0.1/f.xml", {}, seen=first.seen)
     assert again.rows == [] and again.skipped == 2
     assert again.seen == first.seen  # the next poll still knows both items
+
+
+def test_item_purged_while_listed_is_not_stored_again(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    """Retention keeps one article per feed here; the feed keeps listing both. Each 200 used to
+    bring the purged one back as a new, unread article, purged again by the same poll."""
+    feed_server.add("/f.xml", rss(ITEMS))
+    config_dir = tmp_path / "config"
+    config_dir.mkdir()
+    (config_dir / "finreader.toml").write_text(
+        f'[settings]\nretention_per_feed = 1\n\n[[feeds]]\nurl = "{feed_server.url("/f.xml")}"\n',
+        encoding="utf-8",
+    )
+    with Library.open() as library:
+        assert _poll(library)["new"] == 2
+        assert len(library.articles(ArticleQuery())) == 1
+        again = _poll(library)
+        assert (again["new"], again["unchanged"]) == (0, 2)
+        assert len(library.articles(ArticleQuery())) == 1
