@@ -211,3 +211,96 @@ def test_not_figures(text: str) -> None:
 )
 def test_directions(text: str, figure: str, direction: str | None) -> None:
     assert dict(figures(text))[figure] == direction
+
+
+# --- second batch: the FT's and Bloomberg's colon forms, 代码 with a Hong Kong code, Taiwan's
+# 兆, hyphenated units, the won, restated moves, Taiwan and market-open words, places that are
+# named like companies ---
+
+
+@pytest.mark.parametrize(
+    ("text", "symbols"),
+    [
+        ("Apple Inc (AAPL:NSQ) and Vodafone (VOD:LSE)", {"AAPL.US", "VOD.L"}),
+        ("Toyota (7203:TYO), Apple (AAPL:US), Tencent (700:HK)", {"7203.T", "AAPL.US", "0700.HK"}),
+        ("港股代码：09988；股票代码：00700；证券代码：600519", {"9988.HK", "0700.HK", "600519.SH"}),
+    ],
+)
+def test_colon_and_code_notations(text: str, symbols: set[str]) -> None:
+    assert tickers(text) == symbols
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NOTE:US stocks opened higher",  # a heading word before a Bloomberg code
+        "at 10:30:HK time; Ratio 3:US; WARNING: HK",
+        "代码12345；代號：00000",
+    ],
+)
+def test_colon_forms_that_are_not_tickers(text: str) -> None:
+    assert tickers(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tourists gathered in Times Square.", []),
+        ("The Amazon rainforest is shrinking.", []),
+        ("Exports from the Pearl River Delta rose 5%.", []),
+        (
+            "Delta Air Lines rose; Amazon rose",
+            [("Delta Air Lines", "DAL.US"), ("Amazon", "AMZN.US")],
+        ),
+        # a corporate verb after an ambiguous name
+        ("Ford cut prices on its F-150 trucks.", [("Ford", "F.US")]),
+        ("Shell raised its dividend.", [("Shell", "SHEL.L")]),
+        ("Snap shares jumped.", [("Snap", "SNAP.US")]),
+        ("Oh snap, a Snap decision.", []),
+    ],
+)
+def test_company_context(text: str, expected: list[tuple[str, str]]) -> None:
+    assert companies(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "台積電營收達新台幣2.89兆元，日本央行持有1兆日圓",
+            [("新台幣2.89兆元", None), ("1兆日圓", None)],
+        ),
+        ("100兆瓦的电站，10兆带宽", []),  # a mega on the mainland
+        (
+            "a 25-basis-point cut, a 50-bp hike, a 3-percentage-point rise, the 80-cent estimate",
+            [
+                ("25-basis-point", "down"),
+                ("50-bp", "up"),
+                ("3-percentage-point", "up"),
+                ("80-cent", None),
+            ],
+        ),
+        ("a 10-point plan", []),
+        ("operating profit of 10.4 trillion won", [("10.4 trillion won", None)]),
+        ("the team that in 2019 won the title", []),
+        (
+            "The Dow added 150 points, or 0.4%, to 44,100.50; Nasdaq fell 80 points or 0.5%",
+            [
+                ("150 points", "up"),
+                ("0.4%", "up"),
+                ("44,100.50", None),
+                ("80 points", "down"),
+                ("0.5%", "down"),
+            ],
+        ),
+        ("恒指跌150点或0.8%", [("150点", "down"), ("0.8%", "down")]),
+        ("5% or 6%", [("5%", None), ("6%", None)]),
+        (
+            "恒指高开1.2%，科指低开0.5%；台股收紅120點",
+            [("1.2%", "up"), ("0.5%", "down"), ("120點", "up")],
+        ),
+        ("營收年衰退5%，毛利率年成長2個百分點", [("5%", "down"), ("2個百分點", "up")]),
+    ],
+)
+def test_second_batch_figures(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert figures(text) == expected

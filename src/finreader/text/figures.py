@@ -44,6 +44,9 @@ from finreader.text.wordlists import str_list, ticker_words
 # Simplified and traditional forms (Hong Kong and Taiwan feeds write 億, 萬, 點, 個, 幣).
 _ZH_SCALE = "万亿|萬億|千亿|千億|百亿|百億|十亿|十億|亿|億|千万|千萬|百万|百萬|十万|十萬|万|萬|千"
 _ZH_SCALE_NOT_QIAN = "|".join(s for s in _ZH_SCALE.split("|") if s != "千")
+# 兆 is a trillion in Taiwan and Japan ("新台幣2.89兆元", "1兆日圓"), but a mega on the mainland
+# ("100兆瓦"), so only with a currency after it
+_ZH_SCALE_MONEY = "兆|" + _ZH_SCALE
 _ZH_CUR = (
     "美元|港元|港币|港幣|人民币|人民幣|欧元|歐元|日元|日圓|英镑|英鎊|韩元|韓元|澳元|加元|"
     "新台币|新台幣|台币|台幣|美金|元|円"
@@ -307,6 +310,8 @@ def _units(commodities: str) -> str:
     group at the end of each names what the unit asks of find_figures (its kind no longer
     matters); the spaced copies' names end in "_"."""
     money = rf"(?:{_CUR_WORDS}|{commodities})"
+    # the won only after a scale: "10.4 trillion won", not "in 2019 won the title"
+    scaled_money = rf"(?:{_CUR_WORDS}|won|{commodities})"
     after_space = "|".join(
         (
             "[个個]百分[点點]",
@@ -320,10 +325,10 @@ def _units(commodities: str) -> str:
             "倍",
             r"(?:x\s?)?(?:P/E|P/S|P/B|EV/EBITDA)(?![A-Za-z])",
             r"(?:points?|pts?)\b",
-            rf"(?:{_ZH_SCALE})(?:(?:{_ZH_CUR})(?:{_CUR_AFTER_YUAN})?|{_RMB})",
+            rf"(?:{_ZH_SCALE_MONEY})(?:(?:{_ZH_CUR})(?:{_CUR_AFTER_YUAN})?|{_RMB})",
             rf"(?:{_ZH_CUR})(?:{_CUR_AFTER_YUAN})?",
-            rf"{_EN_SCALE}\b\s{money}\b",
-            rf"{_EN_SCALE_SHORT}\b\s{money}\b",
+            rf"{_EN_SCALE}\b\s{scaled_money}\b",
+            rf"{_EN_SCALE_SHORT}\b\s{scaled_money}\b",
             rf"{money}\b",
         )
     )
@@ -339,11 +344,13 @@ def _units(commodities: str) -> str:
             "倍",
             r"[x×](?![A-Za-z0-9])",
             r"(?:x\s?)?(?:P/E|P/S|P/B|EV/EBITDA)(?![A-Za-z])",
-            rf"(?:{_ZH_SCALE})(?:(?:{_ZH_CUR})(?:{_CUR_AFTER_YUAN})?|{_RMB})",
+            rf"(?:{_ZH_SCALE_MONEY})(?:(?:{_ZH_CUR})(?:{_CUR_AFTER_YUAN})?|{_RMB})",
             rf"(?:{_ZH_CUR})(?:{_CUR_AFTER_YUAN})?",
             rf"-{_EN_SCALE}\b(?:\s{money}\b)?",  # "$5-billion": money even without a currency
-            rf"{_EN_SCALE_SHORT}\b\s{money}\b",
+            rf"{_EN_SCALE_SHORT}\b\s{scaled_money}\b",
             rf"[mkMBK]\b\s{money}\b",
+            # the adjective forms: "a 25-basis-point cut", "a 50-bp hike", "the 80-cent estimate"
+            r"-(?:basis-points?|bps?|percentage-points?|cents?|percent|per-cent)\b",
             # pence, a London price ("285p", "4.5p"); not a video resolution ("1080p") or "3p.m."
             r"(?<!480)(?<!720)(?<!1080)(?<!1440)(?<!2160)p(?![A-Za-z0-9]|\.[A-Za-z])",
         )
@@ -632,9 +639,6 @@ def _direction_before(rev: str, pos: int, endpos: int, rules: _Rules) -> str | N
         en = rules.en_reversed_first.match(rev, pos, limit)
     if en is None:
         en = rules.en_reversed.search(rev, pos, limit)
-        while en is not None and en.group(1) == "pu" and rev.startswith("ot ", en.start(1) - 3):
-            # "up to $2 billion" is a cap, not a rise: the word before it may still tell
-            en = rules.en_reversed.search(rev, en.end(1), limit)
         if en is None:
             if zh is None or _MARK_REVERSED.search(rev, pos, limit):
                 return None
@@ -648,17 +652,25 @@ def _direction_before(rev: str, pos: int, endpos: int, rules: _Rules) -> str | N
     elif mark.start() - (rev[mark.start()] == ".") < en_start:
         return None
     word = en.group(1)
-    if word in _WIDENED and rev.startswith(_LOSS_BEFORE, en.end(1)):
-        return "down"  # "net loss widened to $2 billion": a loss that grows is a fall
+    if word in _SPECIAL:  # (one set lookup for every word the two cases below need)
+        if word == "pu" and rev.startswith(" ot pu", en.start() - 3):
+            # "up to $2 billion" is a cap, not a rise: a word before it may still tell
+            after_up = en.end(1)
+            return _direction_before(rev, after_up, endpos, rules) if after_up < endpos else None
+        if rev.startswith(_LOSS_BEFORE, en.end(1)):
+            return "down"  # "net loss widened to $2 billion": a loss that grows is a fall
     return rules.en_reversed_words[word]
 
 
 # "widened" and its forms, reversed, and the loss words that may be right before them
 _WIDENED = frozenset(w[::-1] for w in ("widened", "widens", "widen", "widening"))
 _LOSS_BEFORE = tuple(" " + w[::-1] for w in ("loss", "losses", "deficit", "deficits"))
+_SPECIAL = _WIDENED | {"pu"}
 
 
 _RANGE_DASH = frozenset("-–—~～至到")
+# What joins a move to the same move in other units ("fell 150 points, or 0.4%", "跌150点或0.4%")
+_RESTATED = frozenset((", or ", " or ", "，或", "或"))
 _NUMBER = re.compile(_NUM)
 
 
@@ -674,7 +686,7 @@ def _range_end(
     if begin == prev_end:  # the dash was taken as the second number's sign: "-800万元"
         gap = text[begin]
         begin += 1
-    if len(gap) != 1 or gap not in _RANGE_DASH or (moved is not None and gap in "至到"):
+    if gap not in _RANGE_DASH or (moved is not None and gap in "至到"):
         return False
     number = _NUMBER.search(text, begin, end)
     if number is None:
@@ -768,7 +780,7 @@ def find_figures(text: str) -> list[Span]:
             if (
                 start - 1 == prev_end
                 and begins
-                and _range_end(text, begins[-1], prev_end, start - 1, end, directions[-1])
+                and _range_end(text, begins[-1], prev_end, prev_end, end, directions[-1])
             ):
                 ends[-1] = prev_end = end  # "500万元-800万元": the sign is the range's dash
                 continue
@@ -849,13 +861,16 @@ def find_figures(text: str) -> list[Span]:
                     lo = prev_end
                 if lo < begin:
                     direction = _direction_before(rev, size - begin, size - lo, rules)
-        if (
-            begin - prev_end <= 3
-            and begins
-            and _range_end(text, begins[-1], prev_end, begin, end, directions[-1])
-        ):
-            ends[-1] = prev_end = end  # "€21.6bn-€21.9bn": the second end of a range
-            continue
+        if begin - prev_end <= 5 and begins:  # right after the figure before
+            gap = text[prev_end:begin]
+            if gap in _RESTATED:
+                if direction is None:
+                    direction = directions[-1]  # "fell 150 points, or 0.4%": the same move
+            elif gap.strip(" ") in _RANGE_DASH and _range_end(
+                text, begins[-1], prev_end, begin, end, directions[-1]
+            ):
+                ends[-1] = prev_end = end  # "€21.6bn-€21.9bn": the second end of a range
+                continue
         begins.append(begin)
         ends.append(end)
         directions.append(direction)

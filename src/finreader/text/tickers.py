@@ -63,6 +63,7 @@ class _Rules:
     exchanges: dict[str, str]
     suffixes: dict[str, str]
     bloomberg: dict[str, str]
+    colon_suffixes: dict[str, str]
     numeric_markets: frozenset[str]
     stop: frozenset[str]
     indexes: frozenset[str]
@@ -127,8 +128,8 @@ def _rules() -> _Rules:
         rf" (?P<bbg>{bloomberg_codes})\s?[)）]"
         # "(00700)", "(600519)", "（2330）": decided by the digits and the name before
         r"|(?<=[(（])\s?(?P<pnum>[0-9]{4,6})\s?[)）]"
-        # "股票代码：600519"
-        r"|(?<=代)[码號号][:：]?\s?(?P<code>[0-9]{6})(?![0-9])"
+        # "股票代码：600519", "港股代码：09988"
+        r"|(?<=代)[码號号][:：]?\s?(?P<code>[0-9]{5,6})(?![0-9])"
         r")"
     )
     # Dotted forms ("META.US", "NVDA.O", "BRK.B", "BRK.B.US", "0700.HK", "7203.T", "US.AAPL")
@@ -141,6 +142,7 @@ def _rules() -> _Rules:
         exchanges=exchanges,
         suffixes=suffixes,
         bloomberg=bloomberg,
+        colon_suffixes=str_map(tk, "colon_suffixes"),
         numeric_markets=frozenset(str_list(tk, "numeric_markets")),
         stop=frozenset(w.upper() for w in str_list(tk, "stop_words")),
         indexes=frozenset(str_list(tk, "index_symbols")),
@@ -150,7 +152,7 @@ def _rules() -> _Rules:
         en_before=tuple(w + " " for w in str_list(co, "en_before")),
         zh_after=tuple(sorted(str_list(co, "zh_after"), key=len, reverse=True)),
         zh_before=tuple(str_list(co, "zh_before")),
-        not_names=tuple(str_list(co, "zh_not_names")),
+        not_names=tuple(str_list(co, "zh_not_names") + str_list(co, "en_not_names")),
         phrase_spots={},
         window_zh=int(co.get("co_mention_window_zh", 6)),
         window_en=int(co.get("co_mention_window_en", 16)),
@@ -271,6 +273,11 @@ def _explicit(state: _State) -> None:
         start, end = m.span()
         before = text[start - 1] if start else " "
         if kind == "bare":  # most matches: all-caps words, kept for _bare_tickers
+            if before == ":" and start > 1 and text[start - 2].isdigit():  # "7203:TYO"
+                tick = _numeric_suffixed(state, start, end)
+                if tick is not None:
+                    state.ticks.append(tick)
+                    continue
             if before not in _LEFT_EDGE:
                 word = text[start:end]
                 # most are stop words or index codes ("CEO", "AI", "HSI"): never tickers
@@ -290,7 +297,11 @@ def _explicit(state: _State) -> None:
             continue
         if kind == "code":
             start, end = m.span("code")
-            symbol = _a_share(m.group("code"))
+            code = m.group("code")
+            if len(code) == 6:
+                symbol = _a_share(code)
+            elif code[0] == "0" and int(code):  # a Hong Kong code with its leading zero
+                symbol = f"{int(code):04d}.HK"
         elif kind == "cash":
             if before in _LEFT_EDGE:
                 continue
@@ -302,7 +313,11 @@ def _explicit(state: _State) -> None:
         elif kind == "pre":
             exch = text[start : m.start("exw")] + m.group("exw")
             market = rules.exchanges.get(exch)
-            if market is None:
+            if market is None:  # "AAPL:NSQ", "AAPL:US": the exchange after the symbol
+                if m.end("exw") + 1 == m.start("pre"):
+                    symbol = _suffixed(exch, m.group("pre"), state)
+                    if symbol is not None:
+                        state.ticks.append(_Tick(start, end, symbol, start))
                 continue
             raw = m.group("pre")
             if "-" in raw or "/" in raw:
@@ -330,6 +345,40 @@ def _explicit(state: _State) -> None:
         if symbol is not None:
             state.ticks.append(_Tick(start, end, symbol, start))
     _dotted(state)
+
+
+def _suffixed(symbol: str, code: str, state: _State) -> str | None:
+    """A symbol with its exchange after a colon, as the FT ("AAPL:NSQ", "7203:TYO") or
+    Bloomberg's site ("AAPL:US", "700:HK") write it. Bloomberg's two-letter codes are common
+    words' ends too ("NOTE:US"), so a letter symbol before one must be in the directory."""
+    rules = state.rules
+    if symbol in rules.stop:
+        return None
+    market = rules.colon_suffixes.get(code)
+    if market is not None:
+        return _canonical(symbol, market, rules)
+    if code not in rules.bloomberg:
+        return None
+    found = _bloomberg(symbol, code, rules)
+    if found is None or (not symbol.isdigit() and not state.directory.has(found)):
+        return None
+    return found
+
+
+_DIGITS_BEFORE_COLON = re.compile(r"[0-9]{1,6}$")
+
+
+def _numeric_suffixed(state: _State, code_start: int, code_end: int) -> _Tick | None:
+    """ "7203:TYO", "700:HK": a numeric symbol, then a colon and the exchange (at code_start)."""
+    text = state.text
+    digits = _DIGITS_BEFORE_COLON.search(text, max(0, code_start - 8), code_start - 1)
+    if digits is None:
+        return None
+    start = digits.start()
+    if start and (text[start - 1] in _LEFT_EDGE or text[start - 1] == ":"):
+        return None  # "10:30:HK", "1.5:TYO"
+    symbol = _suffixed(digits.group(), text[code_start:code_end], state)
+    return _Tick(start, code_end, symbol, start) if symbol is not None else None
 
 
 def _bloomberg(symbol: str, code: str, rules: _Rules) -> str | None:
