@@ -31,6 +31,7 @@ FIXED_NOW = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
 CONFIG = """\
 [settings]
 retention_days = 100000
+watchlist = ["NVDA", "META", "腾讯"]
 
 [[feeds]]
 url = "demo:markets-zh.xml"

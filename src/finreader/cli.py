@@ -67,6 +67,11 @@ def _parser() -> argparse.ArgumentParser:
     search = sub.add_parser("search", help="full-text search over stored articles")
     search.add_argument("query", nargs="?", default="")
     search.add_argument("--ticker", help="only articles mentioning this ticker or company")
+    search.add_argument(
+        "--watchlist",
+        action="store_true",
+        help="only articles mentioning a ticker of [settings] watchlist",
+    )
     search.add_argument("--json", action="store_true")
     search.add_argument("--limit", type=int, default=50)
 
@@ -345,9 +350,14 @@ def _feeds(library: Library, args: argparse.Namespace) -> int:
 
 
 def _search(library: Library, args: argparse.Namespace) -> int:
-    if not args.query.strip() and not args.ticker:
-        raise UsageError("give a search query, --ticker SYMBOL, or both")
-    query = ArticleQuery(search=args.query or None, ticker=args.ticker)
+    if not args.query.strip() and not args.ticker and not args.watchlist:
+        raise UsageError("give a search query, --ticker SYMBOL, --watchlist, or a combination")
+    if args.watchlist and not library.config.settings.watchlist:
+        raise UsageError(
+            f"--watchlist: no watchlist in {library.config.path}; add "
+            '`watchlist = ["NVDA", "0700.HK"]` under [settings]'
+        )
+    query = ArticleQuery(search=args.query or None, ticker=args.ticker, watchlist=args.watchlist)
     rows = library.articles(query, limit=max(1, args.limit))
     if args.json:
         print(

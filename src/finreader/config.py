@@ -53,6 +53,8 @@ class Settings:
     retention_days: int = 90
     retention_per_feed: int = 2000
     disabled_rules: list[str] = field(default_factory=list)
+    # Tickers or company names as the ticker filter takes them ("NVDA", "0700.HK", "腾讯").
+    watchlist: list[str] = field(default_factory=list)
     keys: dict[str, str] = field(default_factory=dict)
 
 
@@ -93,7 +95,9 @@ def default_config_text() -> str:
         "[settings]\n"
         'colors = "default"      # "cn": red for rises, green for falls\n'
         'theme = "dark"          # or "light"\n'
-        "refresh_minutes = 30\n\n" + feeds
+        "refresh_minutes = 30\n"
+        "# Articles naming any of these get their own entry at the top of the feed list.\n"
+        'watchlist = ["NVDA", "META", "腾讯"]\n\n' + feeds
     )
 
 

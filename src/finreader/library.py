@@ -159,8 +159,20 @@ class Library:
         symbols.update(s.value for s in find_tickers(raw) if s.value)
         return sorted(symbols)
 
+    def watchlist_symbols(self) -> list[str]:
+        """The symbols the configured watchlist names, each entry read as the ticker filter
+        reads it (so "腾讯" means 0700.HK and "NVDA" any market NVDA is stored under)."""
+        symbols: set[str] = set()
+        for entry in self.config.settings.watchlist:
+            symbols.update(self.resolve_ticker(entry))
+        return sorted(symbols)
+
     def _symbols(self, query: ArticleQuery) -> list[str] | None:
-        return self.resolve_ticker(query.ticker) if query.ticker else None
+        symbols = self.resolve_ticker(query.ticker) if query.ticker else None
+        if query.watchlist:
+            watched = self.watchlist_symbols()
+            symbols = watched if symbols is None else sorted(set(symbols) & set(watched))
+        return symbols
 
     def articles(
         self, query: ArticleQuery | None = None, *, offset: int = 0, limit: int = 200

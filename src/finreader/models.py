@@ -226,3 +226,4 @@ class ArticleQuery:
     search: str | None = None
     ticker: str | None = None
     bookmarked: bool = False
+    watchlist: bool = False  # only articles naming a ticker of the configured watchlist

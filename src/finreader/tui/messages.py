@@ -51,9 +51,11 @@ class RefreshFinished(Message):
 class FeedsLoaded(Message):
     """The feed list (with unread counts and error marks) was read from the store."""
 
-    def __init__(self, feeds: list[Feed]) -> None:
+    def __init__(self, feeds: list[Feed], watched_unread: int | None = None) -> None:
         super().__init__()
         self.feeds = feeds
+        # Unread articles naming a watchlist ticker; None when no watchlist is configured.
+        self.watched_unread = watched_unread
 
 
 class PageLoaded(Message):

@@ -92,6 +92,8 @@ class MainScreen(OpensLinks, ReportsWorkerErrors, Screen[None]):
         self.search: str | None = None
         self.ticker: str | None = None
         self.ticker_symbols: list[str] | None = None  # None until resolved
+        # The Watchlist entry's unread count as last read (0 until then); set on the event loop.
+        self.watched_unread = 0
         self.pane = "articles"  # the pane shown in narrow mode
         self.narrow = False
         self.medium = False
@@ -187,6 +189,7 @@ class MainScreen(OpensLinks, ReportsWorkerErrors, Screen[None]):
             unread_only=choice.kind == "unread",
             search=self.search or None,
             ticker=self.ticker or None,
+            watchlist=choice.kind == "watchlist",
         )
 
     def view_name(self) -> str:
@@ -197,6 +200,10 @@ class MainScreen(OpensLinks, ReportsWorkerErrors, Screen[None]):
             name = f"Group {self.choice.group}"
         elif self.choice.kind == "unread":
             name = "Unread"
+        elif self.choice.kind == "watchlist":
+            name = "Watchlist " + ", ".join(
+                one_line(w) for w in self.library.config.settings.watchlist
+            )
         else:
             name = "All articles"
         if self.search:
@@ -229,10 +236,21 @@ class MainScreen(OpensLinks, ReportsWorkerErrors, Screen[None]):
     @work(thread=True, exclusive=True, group="feeds", exit_on_error=False, description="read feeds")
     def reload_feeds(self) -> None:
         """Thread: read feeds with their unread counts and error marks."""
-        self.post_message(FeedsLoaded(self.library.feeds()))
+        feeds = self.library.feeds()
+        if not self.library.config.settings.watchlist:
+            self.post_message(FeedsLoaded(feeds))
+            return
+        # The feeds first, with the last count: resolving company names loads the directory
+        # (~0.3 s the first time), which must not hold up the list.
+        self.post_message(FeedsLoaded(feeds, self.watched_unread))
+        watched = self.library.count(ArticleQuery(watchlist=True, unread_only=True))
+        if watched != self.watched_unread:
+            self.post_message(FeedsLoaded(feeds, watched))
 
     def on_feeds_loaded(self, message: FeedsLoaded) -> None:
-        self.feed_list.set_feeds(message.feeds)
+        if message.watched_unread is not None:
+            self.watched_unread = message.watched_unread
+        self.feed_list.set_feeds(message.feeds, message.watched_unread)
 
     @on(FeedList.Chosen)
     def _feed_chosen(self, event: FeedList.Chosen) -> None:

@@ -1,4 +1,5 @@
-"""Provides FeedList: "All", "Unread", then feeds by group with unread counts and error marks.
+"""Provides FeedList: "All", "Unread", "Watchlist" (when one is configured), then feeds by group
+with unread counts and error marks.
 
 Feeds number in the tens or hundreds, so an OptionList (one line per feed) is fine here, unlike
 the article list. Prompts are rich Text built by `format.feed_label`, never markup strings.
@@ -21,13 +22,14 @@ from finreader.tui.format import feed_label, feed_problem
 
 ALL = "all"
 UNREAD = "unread"
+WATCHLIST = "watchlist"
 
 
 @dataclass(frozen=True, slots=True)
 class FeedChoice:
     """What a feed-list entry selects: everything, unread, one group, or one feed."""
 
-    kind: str  # "all" | "unread" | "group" | "feed"
+    kind: str  # "all" | "unread" | "watchlist" | "group" | "feed"
     feed_id: int | None = None
     group: str | None = None
 
@@ -50,12 +52,15 @@ class FeedList(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.feeds: list[Feed] = []
+        self.watched_unread: int | None = None
         self._choices: dict[str, FeedChoice] = {}
         self._label_width: int | None = None
 
-    def set_feeds(self, feeds: list[Feed]) -> None:
-        """Rebuild the entries, keeping the highlight on the same entry."""
+    def set_feeds(self, feeds: list[Feed], watched_unread: int | None = None) -> None:
+        """Rebuild the entries, keeping the highlight on the same entry. watched_unread is the
+        Watchlist entry's unread count; None leaves the entry out (no watchlist configured)."""
         self.feeds = feeds
+        self.watched_unread = watched_unread
         current = self.highlighted_option.id if self.highlighted_option is not None else None
         options: list[Option] = []
         self._choices = {ALL: FeedChoice(ALL), UNREAD: FeedChoice(UNREAD)}
@@ -74,6 +79,12 @@ class FeedList(OptionList):
         if total_unread:
             unread_label.append(f" {total_unread}", styles["count"])
         options += [Option(all_label, id=ALL), Option(unread_label, id=UNREAD)]
+        if watched_unread is not None:
+            watch_label = Text("Watchlist", no_wrap=True, end="")
+            if watched_unread:
+                watch_label.append(f" {watched_unread}", styles["count"])
+            options.append(Option(watch_label, id=WATCHLIST))
+            self._choices[WATCHLIST] = FeedChoice(WATCHLIST)
         groups: dict[str, list[Feed]] = {}
         for feed in feeds:
             groups.setdefault(one_line(feed.group or "") or "Feeds", []).append(feed)
@@ -103,13 +114,13 @@ class FeedList(OptionList):
     def on_resize(self, event: events.Resize) -> None:
         """Labels are cut to the pane's width, so a new width rebuilds them (tens of options)."""
         if self.feeds and self.scrollable_content_region.width != self._label_width:
-            self.set_feeds(self.feeds)
+            self.set_feeds(self.feeds, self.watched_unread)
 
     def notify_style_update(self) -> None:
         """A theme change re-styles the labels (their styles are baked into the Text)."""
         super().notify_style_update()
         if self.feeds and self.is_mounted:
-            self.set_feeds(self.feeds)
+            self.set_feeds(self.feeds, self.watched_unread)
 
     def feed(self, feed_id: int) -> Feed | None:
         return next((f for f in self.feeds if f.id == feed_id), None)
