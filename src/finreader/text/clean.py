@@ -35,6 +35,24 @@ _LABEL_MAX = 12  # a byline label alone on its line ("作者", "Source:") is at 
 _TAIL_MIN_BEFORE = 40  # chars of article needed before a tail may cut (else drop only the block)
 _LINK_ONLY_REST = 12  # chars outside links a link-only block may have: "Related: ", " | "
 _HEADLINE_MIN_SPACES = 4  # a headline in a Latin script has words
+# Tails that open the closing notices of the article itself (not a list of other articles):
+# inside their cut a source line near the end is the article's (see _Run._source_from_last).
+_NOTICE_TAILS = frozenset(
+    {
+        "disclaimer-zh",
+        "disclaimer-en",
+        "risk-warning-heading-zh",
+        "forward-looking-statements",
+        "about-company-tail",
+        "press-release-end",
+        "disclosure-en",
+    }
+)
+# A list entry "Tuesday: German CPI" / "营收：42亿元": a short label, a colon, the entry.
+_LABELLED = re.compile(r"[^:：.。!?！？]{1,20}[:：]\s*\S")
+_CLOSING_LINES = 4  # lines at the end of a notice cut searched for the article's source line
+# A closing notice line ends a sentence; a teaser headline does not.
+_NOTICE_END = frozenset(".。!！")
 
 
 @dataclass(slots=True)
@@ -253,18 +271,23 @@ class _Run:
             m = _SCRAPER_TITLE.match(piece.text)
             if m:
                 return m.group(1).strip()
-        if not pieces:
+        top = self._first_not_boilerplate()
+        if top is None:
             return None
-        first = pieces[0].text
+        first = pieces[top].text
         m = _SITE_SUFFIX.search(first) if len(first) <= 200 else None
         if m:
             head = _norm(first[: m.start()])
-            window = pieces[1 : self.rules.heuristics.title_window]
+            window = pieces[top + 1 : self.rules.heuristics.title_window]
             if head and any(_norm(p.text) == head for p in window if len(p.text) < 2 * len(first)):
                 return first[: m.start()].strip()
-        if len(first) <= 150 and first[-1] not in _NOT_TITLE_END and self.verdict(0).byline is None:
+        if (
+            len(first) <= 150
+            and first[-1] not in _NOT_TITLE_END
+            and self.verdict(top).byline is None
+        ):
             # A short first line directly followed (after short labels) by a byline or a date.
-            for i in range(1, min(4, len(pieces))):
+            for i in range(top + 1, min(top + 4, len(pieces))):
                 # The evidence must itself be removed (a byline, a timestamp), so that cleaning
                 # the result again finds no evidence and no second "title".
                 v = self.verdict(i)
@@ -272,6 +295,15 @@ class _Run:
                     return first
                 if len(pieces[i].text) > 20:
                     break
+        return None
+
+    def _first_not_boilerplate(self) -> int | None:
+        """Index of the first piece no block rule removes, within _TITLE_SCAN: a page may open
+        with a follow prompt or a repost notice ("点击蓝字 关注我们", "原标题：…") above its
+        headline, and such a line is never the title."""
+        for i in range(min(_TITLE_SCAN, len(self.pieces))):
+            if self.verdict(i).block is None:
+                return i
         return None
 
     def drop_title(self, title: str) -> None:
@@ -328,7 +360,7 @@ class _Run:
             return True
         rest = [piece.text[start:]] + [p.text for p in self.pieces[i + 1 :]]
         self.drop(name, "\n\n".join(rest))
-        self._source_from_last(i)
+        self._source_from_last(i, name)
         if prefix:
             cut(piece, [(start, len(piece.text))])
             strip_piece(piece)
@@ -339,16 +371,36 @@ class _Run:
             self.keep(list(range(i)))
         return True
 
-    def _source_from_last(self, cut_from: int) -> None:
-        """Lift the source from the article's last line when a tail cut takes it: a release
-        ends "SOURCE Example Corp" after its legal text, a Chinese article "（文章来源：证券时报）"
-        after its disclaimer. Only the last line and only the source: a teaser list's own
-        bylines sit inside the cut, and its authors are other articles'."""
+    def _source_from_last(self, cut_from: int, rule: str) -> None:
+        """Lift the source from the article's closing lines when a tail cut takes them: a
+        release ends "SOURCE Example Corp" after its legal text, a Chinese article "（文章来源：
+        证券时报）" after its disclaimer. The last line always. A line above it only when a
+        notice (a disclaimer, not a teaser heading) opened the cut and the rest of the cut is a
+        few closing lines, each a byline or a notice sentence ("来源：X / 作者：Y / 数据仅供
+        参考。"): a headline, a link or another tail heading in the cut may be a teaser list,
+        whose bylines are other articles'. Only the source: a teaser's author is never the
+        article's."""
         last = len(self.pieces) - 1
-        if self.source is None and last > cut_from:
-            byline = self.verdict(last).byline
+        if self.source is not None or last <= cut_from:
+            return
+        candidates: range | tuple[int] = (last,)
+        if rule in _NOTICE_TAILS and last - cut_from <= _CLOSING_LINES:
+            closing = range(last, cut_from, -1)
+            if all(self._closing_line(k) for k in closing):
+                candidates = closing
+        for k in candidates:
+            byline = self.verdict(k).byline
             if byline is not None and byline[0] == "source":
                 self.source = byline[1]
+                return
+
+    def _closing_line(self, k: int) -> bool:
+        """Whether piece k is a byline or a notice sentence (not a teaser headline)."""
+        v = self.verdict(k)
+        if v.byline is not None:
+            return True
+        piece = self.pieces[k]
+        return v.tail is None and not piece.links and piece.text[-1:] in _NOTICE_END
 
     # ---------------------------------------------------------------- bylines
 
@@ -478,9 +530,7 @@ class _Run:
                 j = i
                 while j < n and flags[j]:
                     j += 1
-                introduced = i > 0 and self.pieces[i - 1].text[-1:] in (":", "：")
-                if j - i >= min_run and not introduced:
-                    # (A run right after "Highlights:" is a list the article introduced.)
+                if j - i >= min_run and not self._introduced(i, j):
                     self.drop(name, "\n".join(p.text for p in self.pieces[i:j]))
                     changed = True
                 else:
@@ -491,6 +541,17 @@ class _Run:
                 i += 1
         self.keep(keep)
         return changed
+
+    def _introduced(self, i: int, j: int) -> bool:
+        """Whether the run of pieces i..j-1 is a list the article introduced: one right after
+        "Highlights:", or one whose every line is a "label: text" entry without a link (an
+        agenda under "Key events this week": "Tuesday: German CPI"). A related-stories
+        module is links, or headlines of which at most some open with "Analysis:". (Text
+        alone decides, so that cleaning the result again keeps the list.)"""
+        if i > 0 and self.pieces[i - 1].text[-1:] in (":", "："):
+            return True
+        run = self.pieces[i:j]
+        return not any(p.links for p in run) and all(_LABELLED.match(p.text) for p in run)
 
     def apply_nav_runs(self) -> bool:
         if "nav-run" not in self.on:
