@@ -6,12 +6,16 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from rich.style import Style
+from rich.text import Text
 
 from finreader.library import Library
-from finreader.models import ArticleQuery
+from finreader.models import ArticleQuery, ArticleRow
+from finreader.tui.format import row_text, watched_first
 from finreader.tui.widgets.feed_list import WATCHLIST
 from tests.helpers.feedserver import FeedServer
 from tests.tui.conftest import World, write_config
@@ -60,3 +64,57 @@ async def test_no_watchlist_no_entry(world: World) -> None:
         assert main.feed_list.watched_unread is None
         ids = [main.feed_list.get_option_at_index(i).id for i in range(main.feed_list.option_count)]
         assert WATCHLIST not in ids
+
+
+STYLES = {
+    name: Style(color=color)
+    for name, color in {
+        "unread": "yellow",
+        "mark": "white",
+        "title": "white",
+        "title_read": "grey50",
+        "tickers": "cyan",
+        "watched": "magenta",
+        "feed": "grey50",
+        "age": "grey50",
+    }.items()
+}
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+
+def _row(tickers: list[str]) -> ArticleRow:
+    return ArticleRow(1, 1, "Feed", "Title", None, NOW, False, False, tickers)
+
+
+def _styled(text: Text, style: Style) -> list[str]:
+    return [text.plain[s.start : s.end] for s in text.spans if s.style == style]
+
+
+def test_watched_tickers_lead_the_row_in_their_style() -> None:
+    assert watched_first(["AAPL.US", "NVDA.US", "0700.HK"], {"0700.HK", "NVDA.US"}) == (
+        ["NVDA.US", "0700.HK", "AAPL.US"],
+        2,
+    )
+    assert watched_first(["AAPL.US"], set()) == (["AAPL.US"], 0)
+    text = row_text(
+        _row(["AAPL.US", "MSFT.US", "NVDA.US"]), 120, NOW, styles=STYLES, watched={"NVDA.US"}
+    )
+    assert _styled(text, STYLES["watched"]) == ["NVDA.US"]
+    assert "NVDA.US AAPL.US +1" in text.plain
+    plain = row_text(_row(["AAPL.US", "NVDA.US"]), 120, NOW, styles=STYLES)
+    assert _styled(plain, STYLES["watched"]) == []
+
+
+def test_watched_tickers_that_do_not_fit_are_not_styled_past_the_cell() -> None:
+    tickers = ["0700.HK", "9988.HK", "3690.HK", "1810.HK"]
+    text = row_text(_row(tickers), 60, NOW, styles=STYLES, watched=set(tickers))
+    (styled,) = _styled(text, STYLES["watched"])
+    assert not styled.strip().endswith("+3") and styled.strip() in text.plain
+    assert set(styled.split()) <= set(tickers)
+
+
+async def test_article_rows_know_the_watchlist(watching: World) -> None:
+    async with watching.app().run_test(size=(160, 48)) as pilot:
+        main = await ready(pilot)
+        await wait_for(pilot, lambda: bool(main.article_list.watched), "the watched symbols")
+        assert main.article_list.watched == frozenset(watching.library.watchlist_symbols())

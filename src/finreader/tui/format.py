@@ -7,6 +7,7 @@ plain characters (HOSTILE.md O4/O5). Kept free of widgets so it is tested withou
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -89,6 +90,17 @@ def fit(value: str, width: int) -> str:
     return set_cell_size(kept + "…", width)
 
 
+def watched_first(tickers: list[str], watched: Collection[str]) -> tuple[list[str], int]:
+    """tickers with the watched ones moved to the front (each group in its order), and how many
+    are watched: a row's few ticker cells should name what the reader follows."""
+    if not watched:
+        return tickers, 0
+    mine = [t for t in tickers if t in watched]
+    if not mine:
+        return tickers, 0
+    return mine + [t for t in tickers if t not in watched], len(mine)
+
+
 def row_text(
     row: ArticleRow,
     width: int,
@@ -96,11 +108,13 @@ def row_text(
     *,
     styles: dict[str, Style],
     feed_column: bool = True,
+    watched: Collection[str] = (),
 ) -> Text:
     """One article-list line of exactly `width` cells: mark, title, tickers, feed, age.
 
     Narrow widths drop the feed column first (below 60 cells), then tickers (below 40). A list
     of one feed's articles passes feed_column=False: the column would repeat the pane's title.
+    Tickers on the watchlist (`watched`) come first, in the "watched" style.
     """
     text = Text(no_wrap=True, end="")
     # Unread rows get a dot, bookmarked ones a star (the star wins; its colour still says unread).
@@ -109,7 +123,8 @@ def row_text(
     title = one_line(row.title[:TITLE_CAP]) or "(untitled)"
     feed = one_line(row.feed_title[:TITLE_CAP])
     tickers_width = TICKERS_MAX if width >= 70 else TICKERS_NARROW
-    tickers = short_tickers(row.tickers, tickers_width) if row.tickers else ""
+    ordered, watched_count = watched_first(row.tickers, watched)
+    tickers = short_tickers(ordered, tickers_width) if row.tickers else ""
     show_feed = feed_column and width >= 60
     # A fixed-width tickers column keeps titles, feeds and ages aligned row to row.
     show_tickers = width >= 40
@@ -121,7 +136,14 @@ def row_text(
     text.append(fit(title, max(rest, 1)), styles["title" if not row.read else "title_read"])
     if show_tickers:
         text.append(" ")
-        text.append(fit(tickers, tickers_width), styles["tickers"])
+        cell = fit(tickers, tickers_width)
+        # The watched symbols lead (short_tickers keeps the order); style the ones shown.
+        shown = tickers.split(" ")
+        lead = [s for s in shown[:watched_count] if not s.startswith("+")]
+        mine = min(len(" ".join(lead)), len(cell))
+        if mine:
+            text.append(cell[:mine], styles.get("watched", styles["tickers"]))
+        text.append(cell[mine:], styles["tickers"])
     if show_feed:
         text.append(" ")
         text.append(fit(feed, FEED_WIDTH), styles["feed"])

@@ -51,11 +51,18 @@ class RefreshFinished(Message):
 class FeedsLoaded(Message):
     """The feed list (with unread counts and error marks) was read from the store."""
 
-    def __init__(self, feeds: list[Feed], watched_unread: int | None = None) -> None:
+    def __init__(
+        self,
+        feeds: list[Feed],
+        watched_unread: int | None = None,
+        watched: frozenset[str] | None = None,
+    ) -> None:
         super().__init__()
         self.feeds = feeds
         # Unread articles naming a watchlist ticker; None when no watchlist is configured.
         self.watched_unread = watched_unread
+        # The watchlist's symbols, once resolved (None: not known yet, keep what is shown).
+        self.watched = watched
 
 
 class PageLoaded(Message):

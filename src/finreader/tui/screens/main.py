@@ -243,13 +243,15 @@ class MainScreen(OpensLinks, ReportsWorkerErrors, Screen[None]):
         # The feeds first, with the last count: resolving company names loads the directory
         # (~0.3 s the first time), which must not hold up the list.
         self.post_message(FeedsLoaded(feeds, self.watched_unread))
-        watched = self.library.count(ArticleQuery(watchlist=True, unread_only=True))
-        if watched != self.watched_unread:
-            self.post_message(FeedsLoaded(feeds, watched))
+        symbols = frozenset(self.library.watchlist_symbols())
+        unread = self.library.count(ArticleQuery(watchlist=True, unread_only=True))
+        self.post_message(FeedsLoaded(feeds, unread, symbols))
 
     def on_feeds_loaded(self, message: FeedsLoaded) -> None:
         if message.watched_unread is not None:
             self.watched_unread = message.watched_unread
+        if message.watched is not None:
+            self.article_list.set_watched(message.watched)
         self.feed_list.set_feeds(message.feeds, message.watched_unread)
 
     @on(FeedList.Chosen)

@@ -54,6 +54,7 @@ class ArticleList(ReportsWorkerErrors, ScrollView, can_focus=True, inherit_bindi
         "article-list--title",
         "article-list--title-read",
         "article-list--tickers",
+        "article-list--watched",
         "article-list--feed",
         "article-list--age",
         "article-list--placeholder",
@@ -97,6 +98,8 @@ class ArticleList(ReportsWorkerErrors, ScrollView, can_focus=True, inherit_bindi
     ) -> None:
         super().__init__(id=id)
         self.library = library
+        # Symbols on the user's watchlist: shown first and emphasised in each row's tickers.
+        self.watched: frozenset[str] = frozenset()
         self.clock = clock
         self.query_: ArticleQuery | None = None
         self.count = 0
@@ -232,6 +235,12 @@ class ArticleList(ReportsWorkerErrors, ScrollView, can_focus=True, inherit_bindi
         self._lines.clear()
         self.refresh()
 
+    def set_watched(self, symbols: frozenset[str]) -> None:
+        if symbols != self.watched:
+            self.watched = symbols
+            self._lines.clear()
+            self.refresh()
+
     # -- painting ------------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
         _scroll_x, scroll_y = self.scroll_offset
@@ -251,7 +260,14 @@ class ArticleList(ReportsWorkerErrors, ScrollView, can_focus=True, inherit_bindi
                 return self._message_strip("…" if self.loaded or y else "Loading…", width)
             return Strip.blank(width, self.rich_style)
         one_feed = self.query_ is not None and self.query_.feed_id is not None
-        text = row_text(row, width, self.clock(), styles=self._styles(), feed_column=not one_feed)
+        text = row_text(
+            row,
+            width,
+            self.clock(),
+            styles=self._styles(),
+            feed_column=not one_feed,
+            watched=self.watched,
+        )
         if selected:
             text.stylize(self.get_component_rich_style("article-list--cursor"))
             if not focused:
@@ -276,6 +292,7 @@ class ArticleList(ReportsWorkerErrors, ScrollView, can_focus=True, inherit_bindi
             "title": get("article-list--title"),
             "title_read": get("article-list--title-read"),
             "tickers": get("article-list--tickers"),
+            "watched": get("article-list--watched"),
             "feed": get("article-list--feed"),
             "age": get("article-list--age"),
         }
