@@ -94,6 +94,12 @@ def test_short_tickers_counts_the_rest() -> None:
     assert short_tickers(["NVDA.US", "META.US", "AAPL.US", "MSFT.US"]) == "NVDA.US META.US +2"
 
 
+def test_short_tickers_shows_a_long_first_symbol_rather_than_a_bare_count() -> None:
+    # 10 cells (the narrow list): "000568.SZ +7" does not fit, and "+8" alone named nothing.
+    assert short_tickers(["000568.SZ"] + ["300750.SZ"] * 7, 10) == "000568.SZ"
+    assert short_tickers(["0700.HK", "9988.HK"], 10) == "0700.HK +1"
+
+
 def test_feed_label_marks_errors() -> None:
     ok = feed_label(Feed(id=1, url="https://x", title="Wire", unread=3))
     bad = feed_label(

@@ -73,6 +73,8 @@ def short_tickers(tickers: list[str], limit: int = TICKERS_MAX) -> str:
         remaining = len(tickers) - index - 1
         tail = len(f" +{remaining}") if remaining else 0
         if used + extra + cell_len(symbol) + tail > limit:
+            if not shown and cell_len(symbol) <= limit:
+                return symbol  # a lone "+8" would say nothing; the reader lists them all
             return (" ".join(shown) + f" +{len(tickers) - index}").strip()
         shown.append(symbol)
         used += extra + cell_len(symbol)
