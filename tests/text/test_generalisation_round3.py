@@ -307,7 +307,6 @@ BODY_ZH2 = "公司同时上调了全年业绩指引，并表示将在未来两�
     [
         ("Before it's here, it's on the Example Terminal.", "service-promo"),
         ("Trade gold and indices with tight spreads. Open a live account today.", "service-promo"),
-        ("低佣金，立即开户", "service-promo"),
         (
             "CFDs are complex instruments and most retail accounts lose money when trading them.",
             "risk-warning-en",
@@ -330,7 +329,6 @@ BODY_ZH2 = "公司同时上调了全年业绩指引，并表示将在未来两�
         ("Mar. 3, 2026 · 4 min read", "timestamp"),
         ("-2.31%", "counter"),
         ("点击上方蓝字，关注我们", "newsletter-pitch"),
-        ("记得把我们设为星标哦", "newsletter-pitch"),
         ("戳上方蓝字，一键关注", "newsletter-pitch"),
         ("免費訂閱電子報，每週掌握理財新知", "newsletter-pitch"),
         ("点击“阅读原文”下载报告全文", "free-report-link"),
