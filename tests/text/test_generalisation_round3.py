@@ -317,6 +317,7 @@ BODY_ZH2 = "公司同时上调了全年业绩指引，并表示将在未来两�
             "risk-warning-en",
         ),
         ("Trading on margin, you could lose more than your initial deposit.", "risk-warning-en"),
+        ("Spread betting is high risk. Losses can exceed deposits.", "risk-warning-en"),
         (
             "This material does not take into account your personal objectives or financial "
             "situation.",
@@ -408,6 +409,15 @@ def test_a_byline_line_is_lifted(line: str, field: str, value: str) -> None:
     art = process("\n\n".join([BODY_ZH, line, BODY_ZH2]), is_html=False)
     assert art.text == f"{BODY_ZH}\n\n{BODY_ZH2}"
     assert getattr(art, field) == value
+
+
+@pytest.mark.parametrize(
+    "tag",
+    ["〔記者王小明／台北報導〕", "（记者 李华／北京报道）", "【记者 张三】", "（記者林怡君）"],
+)
+def test_a_reporter_tag_opening_a_paragraph_is_trimmed(tag: str) -> None:
+    art = process("\n\n".join([BODY_ZH, tag + BODY_ZH2]), is_html=False)
+    assert art.text == f"{BODY_ZH}\n\n{BODY_ZH2}"
 
 
 # ---------------------------------------------------------------------------------------------
