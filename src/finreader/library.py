@@ -167,6 +167,14 @@ class Library:
             symbols.update(self.resolve_ticker(entry))
         return sorted(symbols)
 
+    def watched_mentions(self, article_ids: Sequence[int]) -> dict[str, int]:
+        """For the watchlist's symbols: how many of these articles name each (those named by
+        none are left out). The reader says so after a refresh brings such articles."""
+        symbols = self.watchlist_symbols() if self.config.settings.watchlist else []
+        if not symbols or not article_ids:
+            return {}
+        return self.store.symbol_counts(article_ids, symbols)
+
     def _symbols(self, query: ArticleQuery) -> list[str] | None:
         symbols = self.resolve_ticker(query.ticker) if query.ticker else None
         if query.watchlist:
@@ -626,6 +634,7 @@ class Library:
             updated=counts.updated,
             unchanged=counts.unchanged,
             title=feed.title or prepared.title,
+            new_ids=counts.new_ids,
         )
 
     async def _fetch_full_texts(self, article_ids: Sequence[int]) -> str | None:

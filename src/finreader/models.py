@@ -195,6 +195,7 @@ class FeedResult:
     error: str | None = None
     seconds: float = 0.0
     title: str | None = None
+    new_ids: list[int] = field(default_factory=list)  # the stored ids of the new articles
 
 
 @dataclass(slots=True)

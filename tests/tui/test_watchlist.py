@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from finreader.models import ArticleQuery, ArticleRow
 from finreader.tui.format import row_text, watched_first
 from finreader.tui.widgets.feed_list import WATCHLIST
 from tests.helpers.feedserver import FeedServer
-from tests.tui.conftest import World, write_config
+from tests.tui.conftest import FIXED_NOW, NOTES, World, item_xml, note_items, rss, write_config
 from tests.tui.pilot_helpers import ready, wait_for
 
 
@@ -118,3 +118,43 @@ async def test_article_rows_know_the_watchlist(watching: World) -> None:
         main = await ready(pilot)
         await wait_for(pilot, lambda: bool(main.article_list.watched), "the watched symbols")
         assert main.article_list.watched == frozenset(watching.library.watchlist_symbols())
+
+
+async def test_refresh_bringing_watched_articles_says_so(watching: World) -> None:
+    async with watching.app().run_test(size=(160, 48)) as pilot:
+        main = await ready(pilot)
+        app = pilot.app
+        breaking = item_xml(
+            "Breaking: Nvidia (NVDA) and Tencent (0700.HK) extend gains",
+            "breaking-watch",
+            FIXED_NOW - timedelta(minutes=5),
+            "<p>Nvidia (NASDAQ: NVDA) rose 3% and Tencent (0700.HK) added 1.5%.</p>",
+        )
+        watching.server.add("/notes.xml", rss("Market Notes", [breaking, *note_items(NOTES)]))
+        before = main.feed_list.watched_unread
+        await pilot.press("R")
+
+        def told() -> list[str]:
+            return [
+                str(n.message) for n in app._notifications if n.title == "New on your watchlist"
+            ]
+
+        await wait_for(pilot, lambda: bool(told()), "the watchlist notification")
+        (message,) = told()
+        assert "0700.HK 1" in message and "NVDA.US 1" in message
+        await wait_for(pilot, lambda: main.feed_list.watched_unread == before + 1, "the count")
+
+
+async def test_refresh_without_watched_news_is_quiet(watching: World) -> None:
+    async with watching.app().run_test(size=(160, 48)) as pilot:
+        main = await ready(pilot)
+        app = pilot.app
+        plain = item_xml(
+            "Breaking: MSFT jumps", "breaking-msft", FIXED_NOW, "<p>Microsoft (MSFT) rose 2%.</p>"
+        )
+        watching.server.add("/notes.xml", rss("Market Notes", [plain, *note_items(NOTES)]))
+        count = main.article_list.count
+        await pilot.press("R")
+        await wait_for(pilot, lambda: main.article_list.count == count + 1, "the new article")
+        await pilot.pause(0.3)
+        assert not [n for n in app._notifications if n.title == "New on your watchlist"]

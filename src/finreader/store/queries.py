@@ -66,6 +66,9 @@ class BatchCounts:
     new_ids: list[int] = field(default_factory=list)
 
 
+# Ids per `IN (...)` list: well under SQLite's 32,766 bound on host parameters.
+_ID_CHUNK = 500
+
 _FEED_COLUMNS = (
     "f.id, f.url, f.title, f.grp, f.enabled, f.interval, f.full_text, f.etag, f.last_modified, "
     "f.last_success, f.last_error, f.failures, f.next_poll, f.last_note"
@@ -152,6 +155,21 @@ class Store:
         for feed in feeds:
             feed.unread, feed.total = counts.get(feed.id, (0, 0))
         return feeds
+
+    def symbol_counts(self, article_ids: Sequence[int], symbols: Sequence[str]) -> dict[str, int]:
+        """How many of the articles name each of the symbols (absent: none)."""
+        counts: dict[str, int] = {}
+        marks = ",".join("?" * len(symbols))
+        ids = list(article_ids)
+        for start in range(0, len(ids), _ID_CHUNK):
+            chunk = ids[start : start + _ID_CHUNK]
+            for symbol, count in self.conn.execute(
+                f"SELECT symbol, COUNT(*) FROM article_tickers WHERE symbol IN ({marks}) "
+                f"AND article_id IN ({','.join('?' * len(chunk))}) GROUP BY symbol",
+                (*symbols, *chunk),
+            ):
+                counts[symbol] = counts.get(symbol, 0) + int(count)
+        return counts
 
     def seen_keys(self) -> dict[int, bytes]:
         """Each feed's packed item keys from its last stored body (see rows.item_key)."""

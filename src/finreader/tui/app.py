@@ -36,7 +36,13 @@ from finreader.tui.bindings import (
     unknown_actions,
 )
 from finreader.tui.errors import ReportsWorkerErrors
-from finreader.tui.messages import ArticlesArrived, FeedPolled, RefreshFinished, RefreshStarted
+from finreader.tui.messages import (
+    ArticlesArrived,
+    FeedPolled,
+    RefreshFinished,
+    RefreshStarted,
+    WatchlistNews,
+)
 from finreader.tui.screens.help import HelpScreen
 from finreader.tui.screens.main import MainScreen
 from finreader.tui.themes import DARK, LIGHT, render_theme, theme_for
@@ -53,6 +59,8 @@ RELOAD_EVERY = 0.3
 # The first 3 failing feeds of a refresh get a notification each; the rest one summary at the
 # end (the offline first run has 14 failing feeds, whose toasts would cover the reader).
 NOTIFY_EACH = 3
+# A watchlist notification names at most this many symbols.
+WATCH_SHOWN = 4
 # Errors (from fetch.client.describe_error) that mean the host was not reached at all: offline,
 # a dead DNS or a firewall. They are summed up in one notification at the end of a refresh.
 UNREACHABLE = (
@@ -107,6 +115,7 @@ class FinReaderApp(ReportsWorkerErrors, App[None]):
         self.keymap = keymap_from_settings(settings.keys)
         self.refreshing = False
         self.new_this_refresh = 0
+        self.new_ids_this_refresh: list[int] = []
         self.errors_this_refresh = 0
         self.notified_this_refresh = 0
         self.failures_this_refresh: list[Failure] = []
@@ -265,6 +274,7 @@ class FinReaderApp(ReportsWorkerErrors, App[None]):
     def on_feed_polled(self, message: FeedPolled) -> None:
         result = message.result
         self.new_this_refresh += result.new
+        self.new_ids_this_refresh.extend(result.new_ids)
         self.refresh_done, self.refresh_total = message.done, message.total
         if result.status == "error":
             self.errors_this_refresh += 1
@@ -310,7 +320,30 @@ class FinReaderApp(ReportsWorkerErrors, App[None]):
                 text += f", {totals['errors']} failed"
             self._progress(text)
             self._notify_failures(self.failures_this_refresh)
+        # Also after a stopped refresh: what it stored before the stop is news too.
+        if self.new_ids_this_refresh and self.library.config.settings.watchlist:
+            self._find_watched(list(self.new_ids_this_refresh))
+        self.new_ids_this_refresh = []
         self._reload_now()
+
+    @work(thread=True, group="watchlist", exit_on_error=False, description="watchlist news")
+    def _find_watched(self, article_ids: list[int]) -> None:
+        """Thread: which watchlist symbols the refresh's new articles name."""
+        counts = self.library.watched_mentions(article_ids)
+        if counts:
+            self.post_message(WatchlistNews(counts))
+
+    def on_watchlist_news(self, message: WatchlistNews) -> None:
+        ranked = sorted(message.counts.items(), key=lambda item: (-item[1], item[0]))
+        shown = ", ".join(f"{one_line(symbol)} {count}" for symbol, count in ranked[:WATCH_SHOWN])
+        if len(ranked) > WATCH_SHOWN:
+            shown += f" and {len(ranked) - WATCH_SHOWN} more"
+        self.notify(
+            f"{shown}. The Watchlist entry in the feed list has them.",
+            title="New on your watchlist",
+            timeout=8,
+            markup=False,
+        )
 
     def _notify_failures(self, failures: list[Failure]) -> None:
         """One notification for the failures not reported as they happened."""

@@ -48,6 +48,14 @@ class RefreshFinished(Message):
         self.summary = summary
 
 
+class WatchlistNews(Message):
+    """A refresh stored articles naming watchlist symbols: how many name each."""
+
+    def __init__(self, counts: dict[str, int]) -> None:
+        super().__init__()
+        self.counts = counts
+
+
 class FeedsLoaded(Message):
     """The feed list (with unread counts and error marks) was read from the store."""
 
