@@ -28,6 +28,7 @@ import argparse
 import contextlib
 import json
 import os
+import resource
 import shutil
 import sqlite3
 import subprocess
@@ -62,6 +63,7 @@ class Run:
     requests: int
     conditional: int
     note: str = ""
+    cpu: float = 0.0  # user + system seconds of the process and every child it waited for
 
 
 def _tree_memory(proc: psutil.Process) -> tuple[int, int]:
@@ -81,8 +83,11 @@ def _tree_memory(proc: psutil.Process) -> tuple[int, int]:
 
 def measure(
     cmd: list[str], env: dict[str, str], cwd: Path
-) -> tuple[float, float, float, int, str, str]:
-    """Run cmd; wall seconds, peak summed RSS and PSS in MB, return code, stdout, stderr."""
+) -> tuple[float, float, float, int, str, str, float]:
+    """Run cmd; wall seconds, peak summed RSS and PSS in MB, return code, stdout, stderr, and
+    CPU seconds (user + system) of its process tree: a poll's workers are reaped by it, so
+    RUSAGE_CHILDREN counts them too. CPU per item is what two cores divide."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out_path = cwd / "stdout.txt"
     err_path = cwd / "stderr.txt"
     with out_path.open("wb") as out, err_path.open("wb") as err:
@@ -101,8 +106,10 @@ def measure(
         seconds = time.perf_counter() - started
     stdout = out_path.read_text("utf-8", errors="replace")
     stderr = err_path.read_text("utf-8", errors="replace")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     mb = 1024 * 1024
-    return seconds, peak / mb, peak_pss / mb, popen.returncode, stdout, stderr
+    return seconds, peak / mb, peak_pss / mb, popen.returncode, stdout, stderr, cpu
 
 
 class Servers:
@@ -178,7 +185,7 @@ def run_finreader(urls: list[str], work: Path, servers: Servers) -> list[Run]:
         if label == "reload 2 (200)":
             _forget_validators(data / "finreader.sqlite3")
         servers.reset()
-        seconds, peak, pss, code, stdout, stderr = measure(
+        seconds, peak, pss, code, stdout, stderr, cpu = measure(
             [*_finreader_cmd(), "poll", "--json"], env, work
         )
         total, conditional = servers.counts()
@@ -192,7 +199,9 @@ def run_finreader(urls: list[str], work: Path, servers: Servers) -> list[Run]:
             )
         except (ValueError, IndexError):
             note = "no JSON: " + (stderr.strip().splitlines() or ["?"])[-1][:80]
-        runs.append(Run("finreader", label, seconds, peak, pss, code, total, conditional, note))
+        runs.append(
+            Run("finreader", label, seconds, peak, pss, code, total, conditional, note, cpu)
+        )
     return runs
 
 
@@ -225,10 +234,10 @@ def run_newsboat(urls: list[str], work: Path, servers: Servers) -> list[Run]:
     # conditional, all-304 reload is the third. Both are shown.
     for label in ("first", "reload 2 (200)", "second (304)"):
         servers.reset()
-        seconds, peak, pss, code, _, stderr = measure(cmd, env, work)
+        seconds, peak, pss, code, _, stderr, cpu = measure(cmd, env, work)
         total, conditional = servers.counts()
         note = stderr.strip().splitlines()[-1][:80] if code and stderr.strip() else ""
-        runs.append(Run("newsboat", label, seconds, peak, pss, code, total, conditional, note))
+        runs.append(Run("newsboat", label, seconds, peak, pss, code, total, conditional, note, cpu))
     return runs
 
 
@@ -254,12 +263,13 @@ def print_table(runs: list[Run], feeds: int, latency: float, load: tuple[float, 
     # Other work on the machine slows both tools; the load average says how quiet it was.
     print(f"load average (1 min) at start {load[0]:.2f}, at end {load[1]:.2f}")
     print(
-        f"{'tool':<10}{'poll':<14}{'wall s':>8}{'RSS MB':>8}{'PSS MB':>8}{'rc':>4}{'reqs':>6}"
-        f"{'cond':>6}  note"
+        f"{'tool':<10}{'poll':<16}{'wall s':>8}{'CPU s':>8}{'RSS MB':>8}{'PSS MB':>8}{'rc':>4}"
+        f"{'reqs':>6}{'cond':>6}  note"
     )
     for r in runs:
         print(
-            f"{r.tool:<10}{r.poll:<14}{r.seconds:>8.2f}{r.peak_mb:>8.1f}{r.peak_pss_mb:>8.1f}"
+            f"{r.tool:<10}{r.poll:<16}{r.seconds:>8.2f}{r.cpu:>8.2f}{r.peak_mb:>8.1f}"
+            f"{r.peak_pss_mb:>8.1f}"
             f"{r.returncode:>4}"
             f"{r.requests:>6}{r.conditional:>6}  {r.note}"
         )
@@ -267,7 +277,7 @@ def print_table(runs: list[Run], feeds: int, latency: float, load: tuple[float, 
     for poll in ("first", "reload 2 (200)", "second (304)"):
         f, n = by.get(("finreader", poll)), by.get(("newsboat", poll))
         if f and n and f.seconds > 0:
-            print(f"{poll:<14} finreader is {n.seconds / f.seconds:.1f}x faster than newsboat")
+            print(f"{poll:<16} finreader is {n.seconds / f.seconds:.1f}x faster than newsboat")
 
 
 def main() -> None:
