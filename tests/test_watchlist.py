@@ -98,3 +98,17 @@ def test_bad_watchlist_names_file_and_line(tmp_path: Path) -> None:
 
 def test_default_config_has_a_watchlist() -> None:
     assert config.load().settings.watchlist  # the demo shows the Watchlist entry
+
+
+def test_poll_summary_names_watched_news(
+    tmp_path: Path, feed_server: FeedServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed_server.add("/w.xml", rss(ITEMS))
+    _configure(tmp_path, feed_server.url("/w.xml"), '["腾讯", "NVDA"]')
+    assert main(["poll"]) == 0
+    out = capsys.readouterr().out
+    assert "new on your watchlist: 0700.HK 2, NVDA.US 1" in out
+    assert main(["poll"]) == 0  # nothing new: no watchlist line
+    assert "watchlist" not in capsys.readouterr().out
+    assert main(["poll", "--json"]) == 0  # the JSON summary keeps its exact keys
+    assert "watchlist" not in capsys.readouterr().out

@@ -203,6 +203,13 @@ def _poll(library: Library, args: argparse.Namespace) -> int:
             f"{totals['not_modified']} not modified in {totals['seconds']} s"
         )
     )
+    new_ids = [i for result in summary.feeds for i in result.new_ids]
+    watched = library.watched_mentions(new_ids) if new_ids else {}
+    if watched:
+        ranked = sorted(watched.items(), key=lambda item: (-item[1], item[0]))
+        line = Text("new on your watchlist: ", style="bold")
+        line.append(", ".join(f"{one_line(symbol)} {count}" for symbol, count in ranked))
+        out.print(line)
     return 0
 
 
