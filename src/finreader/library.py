@@ -619,7 +619,7 @@ class Library:
             etag=response.headers.get("etag"),
             last_modified=response.headers.get("last-modified"),
             warning=prepared.warning,
-            seen=prepared.seen,
+            identities=prepared.identities,
             skipped=prepared.skipped,
         )
         full_text_error = None

@@ -22,7 +22,15 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from finreader.models import ParsedEntry, ProcessedArticle
-from finreader.store.rows import ItemRow, content_hash, item_key, item_row, split_keys
+from finreader.store.rows import (
+    ItemIdentity,
+    ItemRow,
+    content_hash,
+    identity_key,
+    item_row,
+    lookup_names,
+    split_keys,
+)
 
 if TYPE_CHECKING:
     from finreader.text.process import RuleSet
@@ -45,8 +53,15 @@ class PreparedFeed:
     rows: list[ItemRow] = field(default_factory=list)
     warning: str | None = None
     error: str | None = None
-    seen: bytes = b""  # the item keys of every entry in the body (store/rows.py item_key)
+    # Every entry of the body found by GUID or link, in order: the store keeps the keys of those
+    # whose rows it finds holding their content, for the next poll (Store.save_rows).
+    identities: list[ItemIdentity] = field(default_factory=list)
     skipped: int = 0  # entries left out of rows: their key was in the feed's last body
+
+    @property
+    def seen(self) -> bytes:
+        """The item keys (store/rows.py item_key) of `identities`, before the store checks them."""
+        return b"".join(dict.fromkeys(identity_key(i) for i in self.identities))
 
 
 # User rules in a hashable form (TOML values are str, int or bool), so compiled rule sets can be
@@ -118,9 +133,10 @@ def prepare(
     disabled: tuple[str, ...] = (),
     seen: bytes | None = None,
 ) -> PreparedFeed:
-    """Parse body and process every entry whose item key is not in `seen` (the feed's last
-    stored body: those items are stored with this very content already). Never raises: errors
-    come back in .error."""
+    """Parse body and process every entry except those whose item key is in `seen` (keys the
+    store checked, after storing the feed's last body, to name rows holding that very content)
+    and which no other entry of the body could change the row of. Never raises: errors come back
+    in .error."""
     from finreader.feeds.parse import FeedError, parse_feed
 
     try:
@@ -134,23 +150,47 @@ def prepare(
     except Exception as exc:
         return PreparedFeed(error=f"bad cleaning rule: {exc}"[:300])
     known = split_keys(seen)
-    keys: dict[bytes, None] = {}  # insertion-ordered and duplicate-free
+    keyed = [_keyed(entry) for entry in parsed.entries]
+    contested = _contested(keyed)
     rows: list[ItemRow] = []
     skipped = 0
-    for entry in parsed.entries:
-        digest = content_hash(entry)
-        key = item_key(entry, digest)
-        keys[key] = None
-        if key in known:
+    for entry, identity, key in keyed:
+        names = lookup_names(entry)
+        # No names: an entry without GUID and link, found by content in any row of the feed.
+        if names and key in known and contested.isdisjoint(names):
             skipped += 1
         else:
-            rows.append(item_row(entry, process_entry(entry, rules, url), digest))
+            rows.append(item_row(entry, process_entry(entry, rules, url), identity.content_hash))
     return PreparedFeed(
         title=parsed.title,
         link=parsed.link,
         rows=rows,
         warning=parsed.warning,
         error=None,
-        seen=b"".join(keys),
+        identities=list(dict.fromkeys(i for e, i, _ in keyed if e.guid or e.link)),
         skipped=skipped,
     )
+
+
+def _keyed(entry: ParsedEntry) -> tuple[ParsedEntry, ItemIdentity, bytes]:
+    identity = ItemIdentity(entry.guid, entry.link, content_hash(entry))
+    return entry, identity, identity_key(identity)
+
+
+def _contested(keyed: Sequence[tuple[ParsedEntry, ItemIdentity, bytes]]) -> set[str]:
+    """The lookup names (rows.lookup_names) that lead save_rows to one row from entries of
+    different content in this body: a GUID listed twice, or a link that an entry without GUID is
+    found by and another entry carries. Which content that row ends up with depends on the
+    order the entries are stored in, so these entries are never skipped."""
+    keys_by_name: dict[str, set[bytes]] = {}
+    looked_up_links: set[str] = set()
+    for entry, _identity, key in keyed:
+        if not entry.guid and entry.link:
+            looked_up_links.add("l" + entry.link)
+        for name in lookup_names(entry):
+            keys_by_name.setdefault(name, set()).add(key)
+    return {
+        name
+        for name, keys in keys_by_name.items()
+        if len(keys) > 1 and (name[0] == "g" or name in looked_up_links)
+    }

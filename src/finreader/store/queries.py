@@ -30,11 +30,14 @@ from finreader.models import (
 )
 from finreader.store.db import ConnectionPool
 from finreader.store.rows import (
+    ItemIdentity,
     ItemRow,
     blocks_to_json,
+    identity_key,
     item_row,
     removed_to_json,
     spans_to_json,
+    split_keys,
     to_db_time,
 )
 from finreader.store.search import index_text, match_query
@@ -172,12 +175,15 @@ class Store:
         return counts
 
     def seen_keys(self) -> dict[int, bytes]:
-        """Each feed's packed item keys from its last stored body (see rows.item_key)."""
+        """Each feed's packed item keys from its last stored body (see rows.item_key). A value
+        that is not a blob (a damaged or hand-edited database) is left out: that feed's next
+        poll processes every entry and stores good keys."""
         return {
-            int(feed_id): bytes(seen)
+            int(feed_id): seen
             for feed_id, seen in self.conn.execute(
                 "SELECT id, seen FROM feeds WHERE seen IS NOT NULL"
             )
+            if isinstance(seen, bytes)
         }
 
     def feed(self, feed_id: int) -> Feed | None:
@@ -252,14 +258,15 @@ class Store:
         etag: str | None = None,
         last_modified: str | None = None,
         warning: str | None = None,
-        seen: bytes | None = None,
+        identities: Sequence[ItemIdentity] | None = None,
         skipped: int = 0,
     ) -> BatchCounts:
         """Store one feed's items in one transaction and record the poll as a success.
 
-        `seen` is the item keys of the whole body (kept for the next poll when given) and
-        `skipped` the number of its items left out of rows because their key was already seen;
-        they count as unchanged."""
+        `identities` names every entry of the body found by GUID or link; the keys of those
+        whose rows hold their content once the rows are stored are kept for the next poll
+        (`_checked_keys`); without them the feed keeps none. `skipped` is the number of entries
+        left out of rows because their key was kept by the last poll; they count as unchanged."""
         counts = BatchCounts(unchanged=skipped)
         now_text = to_db_time(now) or ""
         latest = to_db_time(now + MAX_FUTURE) or ""
@@ -328,10 +335,12 @@ class Store:
                         "INSERT OR IGNORE INTO article_tickers (symbol, article_id) VALUES (?, ?)",
                         [(symbol, article_id) for symbol in row.tickers.split()],
                     )
+            # Rows written without their identities to check may contradict any kept key.
+            seen = None if identities is None else self._checked_keys(conn, feed_id, identities)
             conn.execute(
                 "UPDATE feeds SET title = COALESCE(title, ?), site_link = COALESCE(?, site_link), "
                 "etag = ?, last_modified = ?, last_success = ?, last_error = NULL, "
-                "last_note = ?, failures = 0, next_poll = ?, seen = COALESCE(?, seen) "
+                "last_note = ?, failures = 0, next_poll = ?, seen = ? "
                 "WHERE id = ?",
                 (
                     feed_title,
@@ -347,9 +356,28 @@ class Store:
             )
         return counts
 
+    def _checked_keys(
+        self, conn: sqlite3.Connection, feed_id: int, identities: Sequence[ItemIdentity]
+    ) -> bytes:
+        """The item keys to keep for the feed's next poll: each entry whose row, now, holds its
+        content. A key names what the store holds, never only what the body said: another
+        entry may have written over the row since (a GUID listed twice, a link an entry without
+        GUID is found by), or another process stored a newer version after this poll read the
+        keys it skipped by. An entry with no row at all keeps its key only if the last poll
+        kept it too: the row was stored, then removed by retention, which polls do not undo."""
+        before = conn.execute("SELECT seen FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+        kept_before = split_keys(before[0] if before else None)
+        keys: dict[bytes, None] = {}  # insertion-ordered and duplicate-free
+        for identity in identities:
+            key = identity_key(identity)
+            found = self._find_existing(conn, feed_id, identity)
+            if (found[1] == identity.content_hash) if found else key in kept_before:
+                keys[key] = None
+        return b"".join(keys)
+
     @staticmethod
     def _find_existing(
-        conn: sqlite3.Connection, feed_id: int, entry: ItemRow
+        conn: sqlite3.Connection, feed_id: int, entry: ItemRow | ItemIdentity
     ) -> tuple[int, str] | None:
         """Dedupe by GUID, then link, then content hash (feeds without either)."""
         row = None

@@ -77,28 +77,52 @@ def content_hash(entry: ParsedEntry) -> str:
 ITEM_KEY_BYTES = 8
 
 
+class ItemIdentity(NamedTuple):
+    """What save_rows finds an entry's stored row by (GUID, else link, else content digest) and
+    the entry's content digest. ItemRow has the same three fields, so either can be keyed."""
+
+    guid: str | None
+    link: str | None
+    content_hash: str
+
+
 def item_key(entry: ParsedEntry, digest: str) -> bytes:
     """Names an entry as save_rows would find it (by GUID, else link, else content) together with
-    its content digest (`content_hash`). A key found in the feed's last stored body means that
-    item is stored with exactly this content, so the poll skips cleaning it: in a steady state
-    most items of a feed that answers 200 are such repeats. 8 bytes: a false match needs a
-    2^-64 collision within one feed."""
-    if entry.guid:
-        identity = "g" + entry.guid
-    elif entry.link:
-        identity = "l" + entry.link
+    its content digest (`content_hash`). The store keeps the keys of a feed's last body whose
+    rows it checked to hold that content (Store.save_rows), and the next poll skips cleaning
+    those entries: in a steady state most items of a feed that answers 200 are such repeats.
+    8 bytes: a false match needs a 2^-64 collision within one feed."""
+    return identity_key(ItemIdentity(entry.guid, entry.link, digest))
+
+
+def identity_key(identity: ItemIdentity | ItemRow) -> bytes:
+    """item_key of an entry known by its identity (or of the row built from it)."""
+    if identity.guid:
+        name = "g" + identity.guid
+    elif identity.link:
+        name = "l" + identity.link
     else:
-        identity = "h"
+        name = "h"
     key = hashlib.blake2b(digest_size=ITEM_KEY_BYTES)
-    key.update(identity.encode("utf-8", "replace"))
+    key.update(name.encode("utf-8", "replace"))
     key.update(b"\x00")
-    key.update(digest.encode("ascii"))
+    key.update(identity.content_hash.encode("ascii"))
     return key.digest()
 
 
-def split_keys(seen: bytes | None) -> set[bytes]:
-    """The item keys packed in a `feeds.seen` value (a bad length is treated as none)."""
-    if not seen or len(seen) % ITEM_KEY_BYTES:
+def lookup_names(entry: ParsedEntry) -> tuple[str, ...]:
+    """The values save_rows may find a row by while storing this entry, or find this entry's row
+    by while storing another: its GUID, and its link, which an entry without GUID is looked up
+    by (and lands on whichever row has that link, one stored under a GUID included)."""
+    if entry.guid:
+        return ("g" + entry.guid, "l" + entry.link) if entry.link else ("g" + entry.guid,)
+    return ("l" + entry.link,) if entry.link else ()
+
+
+def split_keys(seen: object) -> set[bytes]:
+    """The item keys packed in a `feeds.seen` value (a bad length, or a value that is not a
+    blob, is treated as none: the next poll then processes every entry)."""
+    if not isinstance(seen, bytes) or not seen or len(seen) % ITEM_KEY_BYTES:
         return set()
     return {seen[i : i + ITEM_KEY_BYTES] for i in range(0, len(seen), ITEM_KEY_BYTES)}
 
