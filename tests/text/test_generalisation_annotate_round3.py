@@ -304,3 +304,52 @@ def test_company_context(text: str, expected: list[tuple[str, str]]) -> None:
 )
 def test_second_batch_figures(text: str, expected: list[tuple[str, str | None]]) -> None:
     assert figures(text) == expected
+
+
+# --- third batch: dual listings, a symbol listed after a notation, Chinese market names before
+# a colon, more exchange prefixes; an accounting negative found from its parenthesis ---
+
+
+@pytest.mark.parametrize(
+    ("text", "symbols"),
+    [
+        ("中芯国际(00981.HK/688981.SH)涨3%", {"0981.HK", "688981.SH"}),
+        ("Alibaba (9988.HK/BABA.US)", {"9988.HK", "BABA.US"}),
+        ("Toyota Motor Corp. (7203.T; TM) reported", {"7203.T", "TM.US"}),
+        ("Alibaba (9988.HK, BABA) rose", {"9988.HK", "BABA.US"}),
+        ("阿里巴巴（港股：09988，美股：BABA）", {"9988.HK", "BABA.US"}),
+        (
+            "贵州茅台（沪:600519）与平安银行（深:000001）、宁德时代（A股：300750）",
+            {"600519.SH", "000001.SZ", "300750.SZ"},
+        ),
+        ("SAP (XTRA: SAP) and Siemens (FWB: SIE); (TPEx: 6488)", {"SAP.DE", "SIE.DE", "6488.TW"}),
+    ],
+)
+def test_third_batch_notations(text: str, symbols: set[str]) -> None:
+    assert tickers(text) == symbols
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x/688981.SH and 1/2.HK",  # a slash only joins two notations
+        "Sales (2024, CEO) and (Q3; TM)",  # no explicit notation before the separator
+        "时间 10:30，比分 3:2，注意：ABC",
+    ],
+)
+def test_third_batch_not_tickers(text: str) -> None:
+    assert tickers(text) == set()
+
+
+def test_a_name_of_words_that_are_never_names_is_not_guessed() -> None:
+    text = "Alibaba's Hong Kong-listed shares (9988.HK) and its US ADRs (BABA) both fell 2%."
+    assert companies(text) == [("Alibaba", "9988.HK")]
+
+
+def test_chinese_market_name_links_the_company_before_it() -> None:
+    assert companies("阿里巴巴（港股：09988）") == [("阿里巴巴", "9988.HK")]
+
+
+def test_accounting_negative_keeps_the_numbers_around_it() -> None:
+    text = "margin (3.2)% and (2024) and (5) items; (1.5)％"
+    assert figures(text) == [("(3.2)%", "down"), ("(1.5)％", "down")]

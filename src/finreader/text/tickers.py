@@ -76,7 +76,7 @@ class _Rules:
     not_names: tuple[str, ...]
     # alias -> the not_names phrases holding it, with where it sits in each; filled as aliases
     # are met (only a few, 美团 and 小米, are inside any phrase)
-    phrase_spots: dict[str, tuple[tuple[str, int], ...]]
+    phrase_spots: dict[str, tuple[tuple[int, tuple[str, ...]], ...]]
     window_zh: int
     window_en: int
     zh_prefixes: tuple[str, ...]
@@ -99,7 +99,7 @@ def _rules() -> _Rules:
     # every position: ~270 ns per character here). What the first character was picks the
     # branch; left edges ("not inside a word") are checked in Python on the one character before.
     pattern = (
-        r"[A-Z$(（代]"
+        r"[A-Z$(（代:：]"
         # every branch needs one of these next: a capital followed by a lowercase letter (most
         # of them: "The", "Nvidia", "PayPal") fails this one test instead of each branch's
         # lookbehinds (a third fewer instructions for the scan)
@@ -112,22 +112,25 @@ def _rules() -> _Rules:
         r"(?P<pre>[A-Z][A-Z0-9]{0,5}(?:\.[A-Z]{1,2}(?![A-Za-z])|[\-/][A-Z](?![A-Za-z]))?|[0-9]{1,6})(?![A-Za-z0-9])"
         # "SH600519", "SZ000001", "HK00700"
         r"|(?<=[SBH])(?P<cn>[HZJK][0-9]{4,6})(?![0-9])"
-        # Bloomberg: the exchange code of "AAPL US Equity", the "HK" of "0700 HK"
-        # (the opening class took the first capital: a branch matches what follows it)
-        r"|(?P<bbge>[A-Z0-9])(?= Equity(?![a-z]))"
-        r"|(?<=[0-9] H)(?P<hkcode>K)(?![A-Za-z0-9$])"
         # bare all-caps word of two to five characters: a ticker only with evidence
         r"|(?P<bare>[A-Z0-9]{1,4})(?![A-Za-z0-9&]|\.[A-Za-z0-9]|-[A-Za-z])"
+        # or Bloomberg's: the exchange code of "AAPL US Equity", the "HK" of "0700 HK" (an
+        # empty group names them; as branches of their own they cost every capital a test)
+        r"(?:(?= Equity(?![a-z]))(?P<bbge>)|(?<=[0-9] HK)(?!\$)(?P<hkcode>))?"
         r")"
         # cashtag "$TSLA"
         r"|(?<=\$)(?P<cash>[A-Z]{1,5}(?:\.[A-C])?)(?![A-Za-z0-9])"
-        # one-letter symbol in parentheses ("Visa (V)", "Ford (F)"): only right after the name
-        r"|(?<=[(（])\s?(?P<one>[A-Z])\s?(?=[)）])"
-        # Bloomberg codes in parentheses: "(9988 HK)", "(7974 JP)", "(AAPL US)"
-        rf"|(?<=[(（])\s?(?P<bsym>[0-9]{{1,6}}|[A-Z][A-Z0-9]{{0,5}}(?:/[A-Z])?)"
-        rf" (?P<bbg>{bloomberg_codes})\s?[)）]"
+        # in parentheses (one lookbehind for the three, so a capital pays one test):
+        r"|(?<=[(（])\s?(?:"
+        # a one-letter symbol ("Visa (V)", "Ford (F)"): only right after the name
+        r"(?P<one>[A-Z])\s?(?=[)）])"
+        # Bloomberg codes: "(9988 HK)", "(7974 JP)", "(AAPL US)"
+        rf"|(?P<bsym>[0-9]{{1,6}}+|[A-Z][A-Z0-9]{{0,5}}+(?:/[A-Z])?) (?P<bbg>{bloomberg_codes})\s?[)）]"
         # "(00700)", "(600519)", "（2330）": decided by the digits and the name before
-        r"|(?<=[(（])\s?(?P<pnum>[0-9]{4,6})\s?[)）]"
+        r"|(?P<pnum>[0-9]{4,6})\s?[)）])"
+        # "（港股：09988，美股：BABA）", "（沪：600519）": a Chinese market name before the colon
+        r"|(?<=[:：])(?:(?<=[港美台A]股.)|(?<=[沪深滬].)|(?<=[沪深滬]市.))\s?"
+        r"(?P<zhpre>[0-9]{4,6}|[A-Z][A-Z0-9]{0,4}(?:\.[A-C])?)(?![A-Za-z0-9])"
         # "股票代码：600519", "港股代码：09988"
         r"|(?<=代)[码號号][:：]?\s?(?P<code>[0-9]{5,6})(?![0-9])"
         r")"
@@ -295,6 +298,11 @@ def _explicit(state: _State) -> None:
             else:
                 state.ticks.append(_Tick(start, end, symbol, m.start()))
             continue
+        if kind == "zhpre":
+            tick = _chinese_prefixed(text, start, m.start("zhpre"), m.end("zhpre"), rules)
+            if tick is not None:
+                state.ticks.append(tick)
+            continue
         if kind == "code":
             start, end = m.span("code")
             code = m.group("code")
@@ -337,10 +345,16 @@ def _explicit(state: _State) -> None:
         elif kind == "bbg":
             start, end = m.start("bsym"), m.end("bbg")
             symbol = _bloomberg(m.group("bsym"), m.group("bbg"), rules)
-        elif kind == "bbge" or kind == "hkcode":
-            found = (_bloomberg_equity if kind == "bbge" else _leading_zero_hk)(state, start, end)
+        elif kind == "bbge" or kind == "hkcode":  # an all-caps word before " Equity", "HK"
+            found = None
+            if end - start == 2:
+                found = (_bloomberg_equity if kind == "bbge" else _leading_zero_hk)(
+                    state, start, end
+                )
             if found is not None:
                 state.ticks.append(found)
+            elif (word := text[start:end]) not in rules.stop and word not in rules.indexes:
+                state.bare.append((start, end, word))  # no Bloomberg code: a bare word after all
             continue
         if symbol is not None:
             state.ticks.append(_Tick(start, end, symbol, start))
@@ -379,6 +393,38 @@ def _numeric_suffixed(state: _State, code_start: int, code_end: int) -> _Tick | 
         return None  # "10:30:HK", "1.5:TYO"
     symbol = _suffixed(digits.group(), text[code_start:code_end], state)
     return _Tick(start, code_end, symbol, start) if symbol is not None else None
+
+
+# Chinese market names written before a colon and a code, longest first, and their markets
+# ("CN": an A-share, placed by its prefix)
+_ZH_MARKET_NAMES = (
+    ("港股", "HK"),
+    ("美股", "US"),
+    ("台股", "TW"),
+    ("A股", "CN"),
+    ("沪市", "SH"),
+    ("滬市", "SH"),
+    ("深市", "SZ"),
+    ("沪", "SH"),
+    ("滬", "SH"),
+    ("深", "SZ"),
+)
+
+
+def _chinese_prefixed(text: str, colon: int, start: int, end: int, rules: _Rules) -> _Tick | None:
+    """ "港股：09988", "美股：BABA", "沪：600519": a code after a Chinese market name and a colon;
+    the tick is anchored at the market name, so the company name before it links."""
+    for name, market in _ZH_MARKET_NAMES:
+        if text.startswith(name, colon - len(name)):
+            code = text[start:end]
+            if market == "CN":
+                symbol = _a_share(code)
+            else:
+                symbol = _canonical(code, market, rules) if code not in rules.stop else None
+            if symbol is None:
+                return None
+            return _Tick(start, end, symbol, colon - len(name))
+    return None
 
 
 def _bloomberg(symbol: str, code: str, rules: _Rules) -> str | None:
@@ -435,6 +481,7 @@ def _dotted(state: _State) -> None:
     text, rules = state.text, state.rules
     covered: _Ranges | None = None  # built at the first dotted candidate (most texts have none)
     added = False
+    last_end = -1  # where the last dotted notation ended: "(00981.HK/688981.SH)" lists two
     for m in rules.dotted.finditer(text):
         dot = m.start()
         left_m = _LEFT.search(text, max(0, dot - 9), dot)
@@ -443,7 +490,11 @@ def _dotted(state: _State) -> None:
         if covered is None:
             covered = _Ranges([(t.start, t.end) for t in state.ticks])
         start, end = left_m.start(), m.end()
-        if start and text[start - 1] in _LEFT_EDGE:
+        if (
+            start
+            and text[start - 1] in _LEFT_EDGE
+            and (start - 1 != last_end or text[start - 1] != "/")
+        ):
             continue
         if text[end : end + 1] == "." and text[end + 1 : end + 2].isalnum():
             continue  # "U.S.A"
@@ -465,6 +516,7 @@ def _dotted(state: _State) -> None:
         if symbol is not None:
             state.ticks.append(_Tick(start, end, symbol, start))
             added = True
+            last_end = end
     if added:
         state.ticks.sort(key=_START)
 
@@ -509,6 +561,7 @@ def _bare_tickers(state: _State, hits: list[NameHit]) -> None:
                 named.symbol, named.linked = symbol, True
                 break
     pending: list[tuple[int, int, str]] = []
+    tick_ends: set[int] | None = None  # built at the first use (a known word before ")")
     for start, end, word in state.bare:
         if word in rules.stop or word in rules.indexes:
             continue
@@ -523,6 +576,11 @@ def _bare_tickers(state: _State, hits: list[NameHit]) -> None:
                 evidence = len(word) > 1
             elif text.startswith(rules.followers, end):
                 evidence = True
+            elif hi < len(text) and text[hi] in ")）" and lo > 1:
+                # "(7203.T; TM)", "(9988.HK, BABA)": listed after an explicit notation
+                if tick_ends is None:
+                    tick_ends = {t.end for t in state.ticks}
+                evidence = _listed_after(text, lo, tick_ends) and len(word) > 1
         # "PayPal PYPL", "Arista Networks ANET", "Visa (V)": the symbol right after its
         # company's name (a one-letter symbol only when it is that company's own)
         named = hit_by_end.get(_name_end(text, start)) if start > 0 else None
@@ -541,6 +599,14 @@ def _bare_tickers(state: _State, hits: list[NameHit]) -> None:
     for start, end, word in pending:
         if f"{word}.US" in confirmed:
             state.ticks.append(_Tick(start, end, f"{word}.US", start))
+
+
+def _listed_after(text: str, lo: int, tick_ends: set[int]) -> bool:
+    """Whether a separator (";", ",", "/", "、") right before lo follows an explicit ticker."""
+    sep = lo - 1
+    if text[sep] == " ":
+        sep -= 1
+    return sep > 0 and text[sep] in ";,/，；、" and sep in tick_ends
 
 
 def _abbreviates(word: str, named: NameHit, directory: Directory) -> bool:
@@ -609,16 +675,23 @@ def _inside_other_words(text: str, names: list[NameHit], rules: _Rules) -> list[
         spots = spots_of.get(hit.alias)
         if spots is None:
             spots = spots_of[hit.alias] = _phrase_spots(hit.alias, rules.not_names)
-        for phrase, at in spots:
-            if at <= hit.start and text.startswith(phrase, hit.start - at):
+        for at, phrases in spots:
+            if at <= hit.start and text.startswith(phrases, hit.start - at):
                 dropped.add(hit.start)
                 break
     return [h for h in names if h.start not in dropped] if dropped else names
 
 
-def _phrase_spots(alias: str, not_names: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
-    """The phrases that hold alias, each with where alias first occurs in it."""
-    return tuple((phrase, phrase.find(alias)) for phrase in not_names if alias in phrase)
+def _phrase_spots(
+    alias: str, not_names: tuple[str, ...]
+) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """The phrases that hold alias, grouped by where alias first occurs in them (one
+    startswith call tests a group: "Amazon rainforest", "Amazon River" ... all at 0)."""
+    groups: dict[int, list[str]] = {}
+    for phrase in not_names:
+        if alias in phrase:
+            groups.setdefault(phrase.find(alias), []).append(phrase)
+    return tuple((at, tuple(phrases)) for at, phrases in groups.items())
 
 
 def _has_context(text: str, hit: NameHit, rules: _Rules) -> bool:
@@ -732,8 +805,8 @@ def _guess_name(text: str, end: int, rules: _Rules) -> tuple[int, int] | None:
         words.pop(0)
     while words and words[-1][2] in _CONNECTORS:
         words.pop()
-    if not words:
-        return None
+    if not words or all(w[2].upper() in rules.stop for w in words):
+        return None  # "its US ADRs (BABA)": no name, only words that are never one
     return words[0][0], words[-1][1]
 
 
