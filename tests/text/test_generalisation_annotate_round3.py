@@ -353,3 +353,17 @@ def test_chinese_market_name_links_the_company_before_it() -> None:
 def test_accounting_negative_keeps_the_numbers_around_it() -> None:
     text = "margin (3.2)% and (2024) and (5) items; (1.5)％"
     assert figures(text) == [("(3.2)%", "down"), ("(1.5)％", "down")]
+
+
+def test_range_whose_first_end_leaves_the_currency_to_the_second() -> None:
+    text = "预计净利润2.5亿-3亿元，营收5万-10万元，5亿元-800元"
+    assert figures(text) == [
+        ("2.5亿-3亿元", None),
+        ("5万-10万元", None),
+        ("5亿元", None),
+        ("-800元", "down"),
+    ]
+
+
+def test_chinese_market_name_before_a_year_or_amount_is_no_code() -> None:
+    assert tickers("港股：2024年回顾；港股：1000亿；美股：AI") == set()

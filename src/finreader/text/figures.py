@@ -688,10 +688,15 @@ def _range_end(
     if number is None:
         return False
     tail = text[number.end() : end]
-    if not tail or not text.endswith(tail, prev_begin, prev_end):
+    # the first end's unit: the same, or its scale with the currency left to the second
+    # ("2.5亿-3亿元", "$5bn-6bn"), after the first end's last digit ("5亿元" then "800元" is not)
+    size = len(tail)
+    while size and not (
+        text.endswith(tail[:size], prev_begin, prev_end) and text[prev_end - size - 1].isdigit()
+    ):
+        size -= 1
+    if not size:
         return False
-    if not text[prev_end - len(tail) - 1].isdigit():
-        return False  # the first end's unit is longer ("5亿元" then "800元")
     currency = text[begin : number.start()]
     return not currency or text.startswith(currency, prev_begin)
 
