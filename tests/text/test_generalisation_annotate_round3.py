@@ -367,3 +367,20 @@ def test_range_whose_first_end_leaves_the_currency_to_the_second() -> None:
 
 def test_chinese_market_name_before_a_year_or_amount_is_no_code() -> None:
     assert tickers("港股：2024年回顾；港股：1000亿；美股：AI") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "several" is part of a Chinese amount
+        (
+            "获得数十亿美元投资，幾百億元，市值近千亿美元",
+            [("数十亿美元", None), ("幾百億元", None), ("千亿美元", None)],
+        ),
+        # a price in won
+        ("Samsung rose 2.1% to 58,900 won", [("2.1%", "up"), ("58,900 won", None)]),
+        ("in 2019 won the cup; 1,000 wonder", []),
+    ],
+)
+def test_several_and_won(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert figures(text) == expected

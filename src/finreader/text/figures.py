@@ -52,6 +52,8 @@ _ZH_CUR = (
     "新台币|新台幣|台币|台幣|美金|元|円"
 )
 _RMB = "人民[币幣]"
+# "several" before a Chinese numeral amount ("数十亿美元")
+_SEVERAL = "数數几幾"
 # The currency named again after "元" ("8,000億元新台幣", "100亿元港币", "500万元人民币")
 _CUR_AFTER_YUAN = "人民[币幣]|新台[币幣]|港[币幣]"
 _CN_DIGITS = "零〇一二两兩三四五六七八九十百千"
@@ -327,6 +329,8 @@ def _units(commodities: str) -> str:
             rf"{_EN_SCALE}\b\s{scaled_money}\b",
             rf"{_EN_SCALE_SHORT}\b\s{scaled_money}\b",
             rf"{money}\b",
+            # a price in won has a thousands group ("58,900 won"), a year never has one
+            r"(?<=,[0-9]{3}\s)won\b",
         )
     )
     glued = "|".join(
@@ -802,6 +806,8 @@ def find_figures(text: str) -> list[Span]:
         elif action == _CHINESE:
             if start and text[start - 1] in _CN_DIGITS:
                 continue
+            if start and text[start - 1] in _SEVERAL:
+                begin = start - 1  # "数十亿美元", "幾百億元": the amount is the whole phrase
         else:
             has_currency = False
             before = text[start - 1] if start else ""
