@@ -159,13 +159,15 @@ class Library:
         symbols.update(s.value for s in find_tickers(raw) if s.value)
         return sorted(symbols)
 
+    def watchlist_entries(self) -> dict[str, list[str]]:
+        """Each watchlist entry with the symbols it names, read as the ticker filter reads it
+        (so "腾讯" means 0700.HK and "NVDA" any market NVDA is stored under). An entry naming
+        none (a typo, or a bare ticker no stored article mentions yet) maps to []."""
+        return {entry: self.resolve_ticker(entry) for entry in self.config.settings.watchlist}
+
     def watchlist_symbols(self) -> list[str]:
-        """The symbols the configured watchlist names, each entry read as the ticker filter
-        reads it (so "腾讯" means 0700.HK and "NVDA" any market NVDA is stored under)."""
-        symbols: set[str] = set()
-        for entry in self.config.settings.watchlist:
-            symbols.update(self.resolve_ticker(entry))
-        return sorted(symbols)
+        """The symbols the configured watchlist names (see watchlist_entries)."""
+        return sorted({s for symbols in self.watchlist_entries().values() for s in symbols})
 
     def watched_mentions(self, article_ids: Sequence[int]) -> dict[str, int]:
         """For the watchlist's symbols: how many of these articles name each (those named by

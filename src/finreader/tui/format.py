@@ -7,7 +7,7 @@ plain characters (HOSTILE.md O4/O5). Kept free of widgets so it is tested withou
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -90,6 +90,14 @@ def fit(value: str, width: int) -> str:
         return set_cell_size(value, width)
     kept = set_cell_size(value, width - 1).rstrip()
     return set_cell_size(kept + "…", width)
+
+
+def short_list(items: Sequence[str], shown: int, *, cap: int = 40) -> str:
+    """'NVDA, META, 腾讯 +197': the first `shown` items on one line (each cut to `cap`
+    characters), then how many more there are."""
+    head = ", ".join(one_line(item[:cap]) for item in items[:shown])
+    more = len(items) - shown
+    return head + (f" +{more}" if more > 0 else "")
 
 
 def watched_first(tickers: list[str], watched: Collection[str]) -> tuple[list[str], int]:

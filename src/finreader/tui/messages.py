@@ -64,13 +64,17 @@ class FeedsLoaded(Message):
         feeds: list[Feed],
         watched_unread: int | None = None,
         watched: frozenset[str] | None = None,
+        unknown: tuple[str, ...] = (),
     ) -> None:
         super().__init__()
         self.feeds = feeds
         # Unread articles naming a watchlist ticker; None when no watchlist is configured.
         self.watched_unread = watched_unread
-        # The watchlist's symbols, once resolved (None: not known yet, keep what is shown).
+        # The watchlist's symbols, once resolved (None: not known yet, keep what is shown;
+        # empty when no watchlist is configured).
         self.watched = watched
+        # Watchlist entries naming no known symbol (with `watched`; a typo such as "NVDAA").
+        self.unknown = unknown
 
 
 class PageLoaded(Message):

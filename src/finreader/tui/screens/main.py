@@ -24,7 +24,7 @@ from finreader.models import ArticleQuery, ArticleRow
 from finreader.text.sanitize import one_line
 from finreader.tui.bindings import MAIN_KEYS, make_bindings
 from finreader.tui.errors import ReportsWorkerErrors
-from finreader.tui.format import feed_problem
+from finreader.tui.format import feed_problem, short_list
 from finreader.tui.links import OpensLinks
 from finreader.tui.messages import ArticleLoaded, FeedsLoaded
 from finreader.tui.screens.prompt import PromptScreen
@@ -47,6 +47,8 @@ PANES = ("feeds", "articles", "reader")
 UNREAD_SCAN_PAGES = 500
 # The status line names at most this many symbols a ticker filter matched.
 TICKERS_SHOWN = 3
+# ... and at most this many watchlist entries ("Watchlist NVDA, META, 腾讯 +12").
+WATCH_SHOWN = 3
 # Pane widths move in steps of 4 cells and never below MIN_PANE (16).
 RESIZE_STEP = 4
 
@@ -94,6 +96,10 @@ class MainScreen(OpensLinks, ReportsWorkerErrors, Screen[None]):
         self.ticker_symbols: list[str] | None = None  # None until resolved
         # The Watchlist entry's unread count as last read (0 until then); set on the event loop.
         self.watched_unread = 0
+        # Watchlist entries that name no known symbol, as last resolved (the view says so).
+        self.watch_unknown: tuple[str, ...] = ()
+        # Whether the watchlist was resolved once (the company directory is loaded by then).
+        self.watch_resolved = False
         self.pane = "articles"  # the pane shown in narrow mode
         self.narrow = False
         self.medium = False
@@ -201,9 +207,7 @@ class MainScreen(OpensLinks, ReportsWorkerErrors, Screen[None]):
         elif self.choice.kind == "unread":
             name = "Unread"
         elif self.choice.kind == "watchlist":
-            name = "Watchlist " + ", ".join(
-                one_line(w) for w in self.library.config.settings.watchlist
-            )
+            name = "Watchlist " + short_list(self.library.config.settings.watchlist, WATCH_SHOWN)
         else:
             name = "All articles"
         if self.search:
@@ -218,6 +222,9 @@ class MainScreen(OpensLinks, ReportsWorkerErrors, Screen[None]):
                 shown = " ".join(symbols[:TICKERS_SHOWN])
                 more = len(symbols) - TICKERS_SHOWN
                 name += f" = {shown}" + (f" +{more}" if more > 0 else "")
+        if self.choice.kind == "watchlist" and self.watch_unknown:
+            # Last: the filters the reader set (search, ticker) must fit the status line first.
+            name += f" (no known symbol: {short_list(self.watch_unknown, 1)})"
         return name
 
     def show_query(self, *, keep_position: bool = False) -> None:
@@ -235,24 +242,41 @@ class MainScreen(OpensLinks, ReportsWorkerErrors, Screen[None]):
     # -- feeds -----------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="feeds", exit_on_error=False, description="read feeds")
     def reload_feeds(self) -> None:
-        """Thread: read feeds with their unread counts and error marks."""
+        """Thread: read feeds with their unread counts and error marks, and what the watchlist
+        names (its symbols, unread count and entries naming nothing)."""
         feeds = self.library.feeds()
         if not self.library.config.settings.watchlist:
-            self.post_message(FeedsLoaded(feeds))
+            self.post_message(FeedsLoaded(feeds, None, frozenset()))
             return
-        # The feeds first, with the last count: resolving company names loads the directory
-        # (~0.3 s the first time), which must not hold up the list.
-        self.post_message(FeedsLoaded(feeds, self.watched_unread))
-        symbols = frozenset(self.library.watchlist_symbols())
+        if not self.watch_resolved:
+            # The feeds first, with the last count: resolving company names the first time
+            # loads the directory (~0.3 s), which must not hold up the list. Later reloads
+            # (after every refresh and read mark) rebuild the list once.
+            self.post_message(FeedsLoaded(feeds, self.watched_unread))
+        entries = self.library.watchlist_entries()
+        symbols = frozenset(s for found in entries.values() for s in found)
+        unknown = tuple(entry for entry, found in entries.items() if not found)
         unread = self.library.count(ArticleQuery(watchlist=True, unread_only=True))
-        self.post_message(FeedsLoaded(feeds, unread, symbols))
+        self.post_message(FeedsLoaded(feeds, unread, symbols, unknown))
 
     def on_feeds_loaded(self, message: FeedsLoaded) -> None:
         if message.watched_unread is not None:
             self.watched_unread = message.watched_unread
-        if message.watched is not None:
-            self.article_list.set_watched(message.watched)
         self.feed_list.set_feeds(message.feeds, message.watched_unread)
+        if message.watched is None:
+            return  # the watchlist is not resolved yet: keep what is shown
+        self.watch_resolved = True
+        self.article_list.set_watched(message.watched)
+        unknown_changed = message.unknown != self.watch_unknown
+        self.watch_unknown = message.unknown
+        if self.choice.kind != "watchlist":
+            return
+        if message.watched_unread is None:
+            # The watchlist left the config (a reload): its entry is gone, and so is its view.
+            self.choice = FeedChoice("all")
+            self.show_query()
+        elif unknown_changed:
+            self.status.set_view(self.view_name(), self.status.count)
 
     @on(FeedList.Chosen)
     def _feed_chosen(self, event: FeedList.Chosen) -> None:
