@@ -384,3 +384,9 @@ def test_chinese_market_name_before_a_year_or_amount_is_no_code() -> None:
 )
 def test_several_and_won(text: str, expected: list[tuple[str, str | None]]) -> None:
     assert figures(text) == expected
+
+
+def test_a_one_word_name_like_a_stop_word_is_still_guessed() -> None:
+    # "BP" is a stop word (basis points) and not a directory alias, but right before its own
+    # notation it names the company
+    assert companies("while BP (BP.L) rose 0.9% to 412.5p") == [("BP", "BP.L")]

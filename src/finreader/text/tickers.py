@@ -806,8 +806,10 @@ def _guess_name(text: str, end: int, rules: _Rules) -> tuple[int, int] | None:
         words.pop(0)
     while words and words[-1][2] in _CONNECTORS:
         words.pop()
-    if not words or all(w[2].upper() in rules.stop for w in words):
-        return None  # "its US ADRs (BABA)": no name, only words that are never one
+    if not words:
+        return None
+    if len(words) > 1 and all(w[2].upper() in rules.stop for w in words):
+        return None  # "its US ADRs (BABA)": only words that are never a name ("BP (BP.L)" is)
     return words[0][0], words[-1][1]
 
 
