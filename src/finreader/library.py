@@ -20,7 +20,7 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -168,6 +168,11 @@ class Library:
     def watchlist_symbols(self) -> list[str]:
         """The symbols the configured watchlist names (see watchlist_entries)."""
         return sorted({s for symbols in self.watchlist_entries().values() for s in symbols})
+
+    def watched_unread(self, symbols: Collection[str]) -> int:
+        """Unread articles naming any of `symbols` (the watchlist's, resolved by the caller once
+        for this and the rows' highlighting: 200 entries take ~6 ms to resolve)."""
+        return self.store.count(ArticleQuery(unread_only=True), symbols=sorted(symbols))
 
     def watched_mentions(self, article_ids: Sequence[int]) -> dict[str, int]:
         """For the watchlist's symbols: how many of these articles name each (those named by

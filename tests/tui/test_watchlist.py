@@ -309,3 +309,19 @@ async def test_removing_the_watchlist_leaves_its_view(watching: World) -> None:
         await wait_for(pilot, lambda: main.choice.kind == "all", "the All view")
         await wait_for(pilot, lambda: main.article_list.count == library.count(), "all rows")
         assert main.status.plain.startswith("All articles")
+
+
+async def test_watchlist_news_shows_symbols_as_plain_text(world: World) -> None:
+    """Symbols come from the store (canonical), but the notification must not trust that."""
+    from finreader.tui.messages import WatchlistNews
+
+    app = world.app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        app.post_message(WatchlistNews({"[bold]X[/]\x1b]52;c;aGk=\x07": 2, "NVDA.US": 1}))
+        await wait_for(pilot, lambda: bool(app._notifications), "the notification")
+        (note,) = [n for n in app._notifications if n.title == "New on your watchlist"]
+        message = str(note.message)
+        assert message.startswith("[bold]X[/]") and "NVDA.US 1" in message
+        assert "\x1b" not in message and "\x07" not in message
+        assert not note.markup

@@ -64,7 +64,8 @@ def local_time(moment: datetime | None) -> str:
 
 
 def short_tickers(tickers: list[str], limit: int = TICKERS_MAX) -> str:
-    """'NVDA.US META.US' trimmed to `limit` cells, with '+2' when some did not fit."""
+    """'NVDA.US META.US' trimmed to `limit` cells, with '+2' when some did not fit. A first
+    symbol that fits only without its count is shown alone: a bare '+8' would name nothing."""
     shown: list[str] = []
     used = 0
     for index, symbol in enumerate(tickers):

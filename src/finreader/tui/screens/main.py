@@ -256,7 +256,7 @@ class MainScreen(OpensLinks, ReportsWorkerErrors, Screen[None]):
         entries = self.library.watchlist_entries()
         symbols = frozenset(s for found in entries.values() for s in found)
         unknown = tuple(entry for entry, found in entries.items() if not found)
-        unread = self.library.count(ArticleQuery(watchlist=True, unread_only=True))
+        unread = self.library.watched_unread(symbols)
         self.post_message(FeedsLoaded(feeds, unread, symbols, unknown))
 
     def on_feeds_loaded(self, message: FeedsLoaded) -> None:
