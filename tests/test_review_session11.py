@@ -89,6 +89,29 @@ def test_link_entry_landing_on_a_guid_row(tmp_path: Path, feed_server: FeedServe
         assert _texts(library) == ["X rose 1%.", "Y fell 2%."]
 
 
+def test_a_guid_row_taken_over_by_an_entry_without_id(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    """An unchanged item keeps its stored link, so an entry without id may carry that old link
+    while the GUID entry shows a new one (no shared link in the body). The entry without id
+    overwrites the GUID row (GUID included); the GUID entry's key must go, or it is skipped as
+    if retention had removed its row, where full processing stores it again."""
+    old, new = "https://news.example/old", "https://news.example/new"
+    story = {"id": "g1", "url": old, "title": "Story", "content_text": "X rose 1%."}
+    moved = {**story, "url": new}
+    other = {"url": old, "title": "Story", "content_text": "Y fell 2%."}
+    feed_server.add("/f.json", _json_feed(story))
+    with configure(tmp_path, feed_server.url("/f.json")) as library:
+        _poll(library)
+        feed_server.add("/f.json", _json_feed(moved))
+        assert _poll(library)["unchanged"] == 1  # the row keeps the old link
+        feed_server.add("/f.json", _json_feed(moved, other))
+        _poll(library)
+        assert _texts(library) == ["Y fell 2%."]  # full processing: the same
+        _poll(library)
+        assert _texts(library) == ["X rose 1%.", "Y fell 2%."]
+
+
 # ---- seen keys: two processes polling one database ----------------------------------------
 
 

@@ -268,6 +268,7 @@ class Store:
         (`_checked_keys`); without them the feed keeps none. `skipped` is the number of entries
         left out of rows because their key was kept by the last poll; they count as unchanged."""
         counts = BatchCounts(unchanged=skipped)
+        displaced: set[str] = set()  # GUIDs whose row this batch gave to another entry
         now_text = to_db_time(now) or ""
         latest = to_db_time(now + MAX_FUTURE) or ""
         with self.transaction() as conn:
@@ -313,9 +314,11 @@ class Store:
                     counts.new_ids.append(article_id)
                 else:
                     article_id = existing[0]
-                    old_title, old_text = conn.execute(
-                        "SELECT title, text FROM articles WHERE id = ?", (article_id,)
+                    old_title, old_text, old_guid = conn.execute(
+                        "SELECT title, text, guid FROM articles WHERE id = ?", (article_id,)
                     ).fetchone()
+                    if old_guid and old_guid != row.guid:
+                        displaced.add(old_guid)  # an entry without GUID found this row by link
                     self._fts_delete(conn, article_id, old_title, old_text)
                     conn.execute(
                         "UPDATE articles SET guid=?, link=?, content_hash=?, title=?, author=?, "
@@ -336,7 +339,11 @@ class Store:
                         [(symbol, article_id) for symbol in row.tickers.split()],
                     )
             # Rows written without their identities to check may contradict any kept key.
-            seen = None if identities is None else self._checked_keys(conn, feed_id, identities)
+            seen = (
+                None
+                if identities is None
+                else self._checked_keys(conn, feed_id, identities, displaced)
+            )
             conn.execute(
                 "UPDATE feeds SET title = COALESCE(title, ?), site_link = COALESCE(?, site_link), "
                 "etag = ?, last_modified = ?, last_success = ?, last_error = NULL, "
@@ -357,21 +364,30 @@ class Store:
         return counts
 
     def _checked_keys(
-        self, conn: sqlite3.Connection, feed_id: int, identities: Sequence[ItemIdentity]
+        self,
+        conn: sqlite3.Connection,
+        feed_id: int,
+        identities: Sequence[ItemIdentity],
+        displaced: set[str],
     ) -> bytes:
         """The item keys to keep for the feed's next poll: each entry whose row, now, holds its
         content. A key names what the store holds, never only what the body said: another
         entry may have written over the row since (a GUID listed twice, a link an entry without
         GUID is found by), or another process stored a newer version after this poll read the
         keys it skipped by. An entry with no row at all keeps its key only if the last poll
-        kept it too: the row was stored, then removed by retention, which polls do not undo."""
+        kept it too and no entry of this batch took its row (`displaced` GUIDs): the row was
+        stored, then removed by retention, which polls do not undo."""
         before = conn.execute("SELECT seen FROM feeds WHERE id = ?", (feed_id,)).fetchone()
         kept_before = split_keys(before[0] if before else None)
         keys: dict[bytes, None] = {}  # insertion-ordered and duplicate-free
         for identity in identities:
             key = identity_key(identity)
             found = self._find_existing(conn, feed_id, identity)
-            if (found[1] == identity.content_hash) if found else key in kept_before:
+            if found is not None:
+                keep = found[1] == identity.content_hash
+            else:
+                keep = key in kept_before and identity.guid not in displaced
+            if keep:
                 keys[key] = None
         return b"".join(keys)
 
