@@ -53,6 +53,27 @@ _LABELLED = re.compile(r"[^:：.。!?！？]{1,20}[:：]\s*\S")
 _CLOSING_LINES = 4  # lines at the end of a notice cut searched for the article's source line
 # A closing notice line ends a sentence; a teaser headline does not.
 _NOTICE_END = frozenset(".。!！")
+# Block rules whose lines are the article's own closing notices (an editor's credit, a copyright
+# line, a no-reprint or app notice), never a teaser's: under a notice tail such a line, like a
+# notice sentence, does not stop the walk up to the source line (see _Run._closing_line).
+# Teaser-shaped kinds (read-also, video-promo, timestamp, counter) are not here: a teaser list
+# has them, and its source line is another article's.
+_NOTICE_BLOCKS = frozenset(
+    {
+        "editor-line",
+        "copyright",
+        "statement-zh",
+        "repost-notice-zh",
+        "risk-warning-zh",
+        "risk-warning-en",
+        "app-download",
+        "newsletter-pitch",
+        "contact-line",
+        "wire-credit",
+        "ai-content-notice",
+        "end-marker",
+    }
+)
 
 
 @dataclass(slots=True)
@@ -378,8 +399,9 @@ class _Run:
         notice (a disclaimer, not a teaser heading) opened the cut and the rest of the cut is a
         few closing lines, each a byline or a notice sentence ("来源：X / 作者：Y / 数据仅供
         参考。"): a headline, a link or another tail heading in the cut may be a teaser list,
-        whose bylines are other articles'. Only the source: a teaser's author is never the
-        article's."""
+        whose bylines are other articles'. An editor's or copyright line a block rule names
+        counts as a closing line too (_NOTICE_BLOCKS). Only the source: a teaser's author is
+        never the article's."""
         last = len(self.pieces) - 1
         if self.source is not None or last <= cut_from:
             return
@@ -395,12 +417,15 @@ class _Run:
                 return
 
     def _closing_line(self, k: int) -> bool:
-        """Whether piece k is a byline or a notice sentence (not a teaser headline)."""
+        """Whether piece k is a byline, a notice sentence or a notice line a block rule names
+        ("责任编辑：王五", "版权所有 © 某某"): not a teaser headline."""
         v = self.verdict(k)
         if v.byline is not None:
             return True
         piece = self.pieces[k]
-        return v.tail is None and not piece.links and piece.text[-1:] in _NOTICE_END
+        if v.tail is not None or piece.links:
+            return False
+        return piece.text[-1:] in _NOTICE_END or v.block in _NOTICE_BLOCKS
 
     # ---------------------------------------------------------------- bylines
 
