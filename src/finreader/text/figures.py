@@ -667,10 +667,18 @@ _LOSS_BEFORE = tuple(" " + w[::-1] for w in ("loss", "losses", "deficit", "defic
 _SPECIAL = _WIDENED | {"pu"}
 
 
-_RANGE_DASH = ("-", "–", "—", "~", "～", "至", "到")  # (tuples: a gap is a new string, unhashed)
+_RANGE_DASH = "-–—~～至到"
 # What joins a move to the same move in other units ("fell 150 points, or 0.4%", "跌150点或0.4%")
 _PERCENT_CLOSE = (")%", ")％")
 _RESTATED = (", or ", " or ", "，或", "或")
+# What the text between two figures may say, by the gap itself (one dict lookup for the many
+# figures a few characters apart, "fell 3% to $5"): the same move restated, or a range's dash
+_GAPS = {gap: True for gap in _RESTATED} | {
+    f"{before}{dash}{after}": False
+    for dash in _RANGE_DASH
+    for before in ("", " ")
+    for after in ("", " ")
+}
 _NUMBER = re.compile(_NUM)
 
 
@@ -686,7 +694,7 @@ def _range_end(
     if begin == prev_end:  # the dash was taken as the second number's sign: "-800万元"
         gap = text[begin]
         begin += 1
-    if gap not in _RANGE_DASH or (moved is not None and gap in "至到"):
+    if len(gap) != 1 or gap not in _RANGE_DASH or (moved is not None and gap in "至到"):
         return False
     number = _NUMBER.search(text, begin, end)
     if number is None:
@@ -871,11 +879,11 @@ def find_figures(text: str) -> list[Span]:
                 if lo < begin:
                     direction = _direction_before(rev, size - begin, size - lo, rules)
         if begin - prev_end <= 5 and begins:  # right after the figure before
-            gap = text[prev_end:begin]
-            if gap in _RESTATED:
+            restated = _GAPS.get(text[prev_end:begin])
+            if restated:
                 if direction is None:
                     direction = directions[-1]  # "fell 150 points, or 0.4%": the same move
-            elif gap.strip(" ") in _RANGE_DASH and _range_end(
+            elif restated is not None and _range_end(
                 text, begins[-1], prev_end, begin, end, directions[-1]
             ):
                 ends[-1] = prev_end = end  # "€21.6bn-€21.9bn": the second end of a range
