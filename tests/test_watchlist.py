@@ -112,3 +112,25 @@ def test_poll_summary_names_watched_news(
     assert "watchlist" not in capsys.readouterr().out
     assert main(["poll", "--json"]) == 0  # the JSON summary keeps its exact keys
     assert "watchlist" not in capsys.readouterr().out
+
+
+def test_empty_watchlist_entry_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "config" / "finreader.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text('[settings]\n\nwatchlist = ["NVDA", " "]\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        config.load()
+    assert str(err.value).startswith(f"{path}:3: settings.watchlist: an empty entry")
+
+
+def test_search_watchlist_names_entries_that_match_nothing(
+    tmp_path: Path, feed_server: FeedServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed_server.add("/w.xml", rss(ITEMS))
+    _configure(tmp_path, feed_server.url("/w.xml"), '["NVDAA", "腾讯"]')
+    assert main(["poll", "--json"]) == 0
+    capsys.readouterr()
+    assert main(["search", "--watchlist", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "no known symbol for 'NVDAA'" in captured.err
+    assert {r["title"] for r in json.loads(captured.out)} == {ITEMS[0][1], ITEMS[3][1]}

@@ -364,6 +364,16 @@ def _search(library: Library, args: argparse.Namespace) -> int:
             f"--watchlist: no watchlist in {library.config.path}; add "
             '`watchlist = ["NVDA", "0700.HK"]` under [settings]'
         )
+    if args.watchlist:
+        unknown = [entry for entry, symbols in library.watchlist_entries().items() if not symbols]
+        if unknown:
+            # Like the reader's status line: an entry naming nothing is a typo, or a bare
+            # ticker no stored article mentions yet; either way the user should hear of it.
+            print(
+                "finreader: watchlist: no known symbol for "
+                + ", ".join(repr(one_line(e)) for e in unknown),
+                file=sys.stderr,
+            )
     query = ArticleQuery(search=args.query or None, ticker=args.ticker, watchlist=args.watchlist)
     rows = library.articles(query, limit=max(1, args.limit))
     if args.json:

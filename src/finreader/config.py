@@ -216,6 +216,14 @@ def _settings(raw: object, keys: object, path: Path, locate: _Locator) -> Settin
         if isinstance(current, int | float) and not isinstance(current, bool) and value <= 0:
             raise ConfigError(path, line, f"settings.{key}", "must be greater than 0")
         setattr(settings, key, float(value) if isinstance(current, float) else value)
+    for entry in settings.watchlist:
+        if not entry.strip():
+            raise ConfigError(
+                path,
+                locate.key("settings", "watchlist"),
+                "settings.watchlist",
+                'an empty entry; list tickers or company names, e.g. ["NVDA", "腾讯"]',
+            )
     if settings.colors not in COLORS:
         raise ConfigError(
             path,
