@@ -4,7 +4,9 @@ and price levels in English and Chinese, each with a rise/fall direction from it
 One combined regex finds every candidate in a single pass; kinds that need context (a Chinese
 "N点" that may be a time, a bare number that is a price only after "只要" or "close at") are
 checked in Python on the few characters around the match. A span's text is the figure's surface
-form ("640-720亿美元", "HK$1.2bn", "2.61个百分点"); a range is one figure.
+form ("640-720亿美元", "HK$1.2bn", "2.61个百分点"); a range is one figure, also with a unit at
+both ends ("€21.6bn-€21.9bn", "人民币500万元至800万元", joined after the regex), and "(3.2)%" is
+an accounting negative.
 
 Not figures: bare years, dates, times, list numbers, ticker codes, counts ("11.5万人", "2万吨",
 "14,000 employees").
@@ -667,9 +669,10 @@ _LOSS_BEFORE = tuple(" " + w[::-1] for w in ("loss", "losses", "deficit", "defic
 _SPECIAL = _WIDENED | {"pu"}
 
 
+# An accounting negative's end, after its number: "(3.2)%"
+_PERCENT_CLOSE = (")%", ")％")
 _RANGE_DASH = "-–—~～至到"
 # What joins a move to the same move in other units ("fell 150 points, or 0.4%", "跌150点或0.4%")
-_PERCENT_CLOSE = (")%", ")％")
 _RESTATED = (", or ", " or ", "，或", "或")
 # What the text between two figures may say, by the gap itself (one dict lookup for the many
 # figures a few characters apart, "fell 3% to $5"): the same move restated, or a range's dash

@@ -2,9 +2,11 @@
 
 Three steps, each one pass over the text:
 1. One combined regex finds every explicit notation ("(NYSE:GS)", "$TSLA", "腾讯控股(00700)",
-   "SH600519" ...) plus bare all-caps words, and a second one, searching from each "." (a literal
-   the engine finds at memchr speed), the dotted ones ("META.US", "NVDA.O", "BRK.B", "0700.HK",
-   "7203.T"). Bare words become tickers only with evidence: in parentheses and known, "TSM
+   "SH600519", Bloomberg's "AAPL US Equity" and "(9988 HK)", the FT's "AAPL:NSQ", "港股：09988"
+   ...) plus bare all-caps words, and a second one, searching from each "." (a literal the
+   engine finds at memchr speed), the dotted ones ("META.US", "NVDA.O", "BRK.B", "0700.HK",
+   "7203.T"). Index codes written like stocks ("000001.SH", "沪深300指数(000300)") are not
+   tickers. Bare words become tickers only with evidence: in parentheses and known, "TSM
    stock", right after the company's name when they abbreviate it ("PayPal PYPL", "Block SQ"),
    or already confirmed by an explicit notation in the same article.
 2. The directory matchers (directory.py) find names and aliases. Aliases that are also
@@ -74,8 +76,8 @@ class _Rules:
     zh_after: tuple[str, ...]
     zh_before: tuple[str, ...]
     not_names: tuple[str, ...]
-    # alias -> the not_names phrases holding it, with where it sits in each; filled as aliases
-    # are met (only a few, 美团 and 小米, are inside any phrase)
+    # alias -> where it sits in the not_names phrases holding it, and those phrases; filled as
+    # aliases are met (only a few, 美团, 小米, Amazon, Delta, Square, are inside any phrase)
     phrase_spots: dict[str, tuple[tuple[int, tuple[str, ...]], ...]]
     window_zh: int
     window_en: int
