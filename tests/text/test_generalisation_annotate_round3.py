@@ -390,3 +390,10 @@ def test_a_one_word_name_like_a_stop_word_is_still_guessed() -> None:
     # "BP" is a stop word (basis points) and not a directory alias, but right before its own
     # notation it names the company
     assert companies("while BP (BP.L) rose 0.9% to 412.5p") == [("BP", "BP.L")]
+
+
+def test_range_whose_second_end_leaves_the_currency_to_the_first() -> None:
+    assert figures("guidance of $5bn-6bn, up to €2bn-€3bn") == [
+        ("$5bn-6bn", None),
+        ("€2bn-€3bn", None),
+    ]

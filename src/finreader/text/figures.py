@@ -868,6 +868,12 @@ def find_figures(text: str) -> list[Span]:
                 if not has_currency and not _bare_ok(text, low, rev, start, end, rules):
                     continue
             elif action != _ACCEPT and not _unit_ok(action, text, m, has_currency, rules):
+                if (
+                    begins
+                    and begin - prev_end <= 3
+                    and _range_end(text, begins[-1], prev_end, begin, end, directions[-1])
+                ):
+                    ends[-1] = prev_end = end  # "$5bn-6bn": its currency is the first end's
                 continue
         # (a match never ends with a space: every unit ends with a non-space character)
         if direction is None:
