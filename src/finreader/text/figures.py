@@ -180,6 +180,7 @@ _ACTIONS = {
     "bare": _BARE,
     "cnp": _CHINESE,
     "cn": _CHINESE,
+    "sig": _DROP,
 }
 # The classes of what is right before a number, found by lookbehinds in the regex (a unit's
 # group is followed by one with the class letter added to its name, see _classed), where that
@@ -193,6 +194,9 @@ _ACTIONS = {
 # "P"/"M" a plus/minus sign not glued to a word: the figure starts at the sign;
 # "N" nothing find_figures looks at (_NOTABLE_BEFORE: "达3.5%", "(5%", the text's start): a unit
 #   with no currency is all there is.
+# The "sig" units ("pt", "pts", "pct" glued on: percentage points in an earnings table's
+# "(+0.9pt)" or a Chinese broker's "提升1.2pct") are figures only after a sign or where nothing
+# notable is before ("(0.9pt)", a Chinese verb): "12pt type" and "5pct." after a space are not.
 _CLASS_ACTIONS = {
     "S": {"bare": _DROP, "esc": _DROP, "zsq": _DROP, "acc": _PLAIN},
     "T": {"bare": _AT_LEVEL, "esc": _DROP, "zsq": _DROP, "acc": _PLAIN},
@@ -203,9 +207,9 @@ _CLASS_ACTIONS = {
         "zss": _CURRENCY,
         "acc": _CURRENCY,
     },
-    "P": {"acc": _UP},
-    "M": {"acc": _DOWN},
-    "N": {"acc": _PLAIN, "esc": _DROP, "zsq": _DROP},
+    "P": {"acc": _UP, "sig": _UP},
+    "M": {"acc": _DOWN, "sig": _DOWN},
+    "N": {"acc": _PLAIN, "esc": _DROP, "zsq": _DROP, "sig": _PLAIN},
 }
 
 
@@ -326,6 +330,11 @@ def _units(commodities: str) -> str:
             "倍",
             r"(?:x\s?)?(?:P/E|P/S|P/B|EV/EBITDA)(?![A-Za-z])",
             r"(?:points?|pts?)\b",
+            # an exchange rate ("the yen weakened past 150 per dollar", "7.30 to the dollar")
+            r"(?:per|to the) (?:US |U\.S\. )?dollar\b(?! stores?\b)",
+            # a valuation multiple ("12 times earnings", "3 times book value")
+            r"times(?= (?:forward |trailing |next year's |this year's )?"
+            r"(?:earnings|sales|book|revenue|EBITDA|cash flow|free cash flow|profits?)\b)",
             rf"(?:{_ZH_SCALE_MONEY})(?:(?:{_ZH_CUR})(?:{_CUR_AFTER_YUAN})?|{_RMB})",
             rf"(?:{_ZH_CUR})(?:{_CUR_AFTER_YUAN})?",
             rf"{_EN_SCALE}\b\s{scaled_money}\b",
@@ -365,6 +374,7 @@ def _units(commodities: str) -> str:
     unspaced = (
         rf"(?:{glued})(?P<acc>)|[点點](?P<zpt>)|(?:{_ZH_SCALE_NOT_QIAN})(?P<zss>)|千(?P<zsq>)"
         rf"|(?:{_EN_SCALE_SHORT}\b|[mkMBK]\b)(?P<esc>)"
+        r"|(?:pts?|pct)(?![A-Za-z0-9])(?P<sig>)"
         # dates, times, ages and counts ("2025年", "8月", "11个国家"): dropped at once
         r"|[年月日号號时時分秒个個人名次位家只隻件期季届屆周週天岁歲:/](?P<skip>)"
     )
@@ -683,6 +693,15 @@ _GAPS = {gap: True for gap in _RESTATED} | {
     for after in ("", " ")
 }
 _NUMBER = re.compile(_NUM)
+# "raised" right before an amount of money is money collected, not a rise ("raised its
+# forecast to $5bn" is one: "to" is between)
+_RAISED = ("raised ", "raise ", "raising ")
+# what ends a figure that is not an amount of money
+_NOT_MONEY: tuple[str, ...] = ("%", "％", "点", "點", "bp", "bps", "point", "points", "pt")
+_NOT_MONEY += ("pts", "pct", "pp", "ppt", "x", "×", "倍", "times", "P/E", "EBITDA")
+_FROM_TO = frozenset((" to ", "至", "到"))
+# a move written after a figure and a comma, then the value it moved from
+_FROM_AFTER = re.compile(r", (up|down|higher|lower) from ")
 
 
 def _range_end(
@@ -787,6 +806,12 @@ def find_figures(text: str) -> list[Span]:
     ends: list[int] = []
     directions: list[str | None] = []
     prev_end = 0
+    # where the last direction word found after a figure ends ("0.7% higher at 18,450": the
+    # word is that figure's, not the level's); a stale one ends before prev_end
+    word_end = 0
+    # the clause before a move's starting value, that value's start and end ("fell from $5 to
+    # $3": the fall is the $3's when the $5 is the figure right before it)
+    moved_from = (0, 0, -1)
     for m in rules.regex.finditer(text):
         action = actions[m.lastindex]  # type: ignore[index]
         if action == _DROP:
@@ -847,7 +872,8 @@ def find_figures(text: str) -> list[Span]:
                 if before == " ":  # the common case, _prefix() inline: "USD 5"
                     code = text[start - 4 : start - 1] if start >= 4 else ""
                     if code in _CODES and (start < 5 or text[start - 5] not in _ASCII_WORD):
-                        begin = start - 4
+                        # "USD/CNY 7.12" is a pair's rate, the number alone (not 7.12 yuan)
+                        begin = start if start > 4 and text[start - 5] == "/" else start - 4
                         has_currency = True
                 elif before == ",":
                     if start > 1 and text[start - 2].isdigit():
@@ -881,12 +907,40 @@ def find_figures(text: str) -> list[Span]:
                 after = word_after(low, end + 1, end + 12)
                 if after is not None:
                     direction = after_words[after.group(1)]
+                    word_end = after.end()
             if direction is None:
                 lo = begin - 40
                 if lo < prev_end:
-                    lo = prev_end
+                    lo = prev_end if prev_end > word_end else word_end
                 if lo < begin:
                     direction = _direction_before(rev, size - begin, size - lo, rules)
+                    if direction is not None:
+                        # (one character tells most figures from both cases below)
+                        last = text[begin - 2]
+                        if last == "m" and text.endswith(" from ", lo, begin):
+                            # the value a move started from ("to $1.64 from $1.46"); the move
+                            # is the figure's before ("$4.01, down from $4.33") or the next
+                            # one's ("fell from $5 to $3")
+                            if (
+                                directions
+                                and directions[-1] is None
+                                and _FROM_AFTER.fullmatch(low, prev_end, begin)
+                            ):
+                                directions[-1] = direction
+                            else:
+                                moved_from = (lo, begin, end)
+                            direction = None
+                        elif (
+                            last in "deg"
+                            and direction == "up"
+                            and low.endswith(_RAISED, lo, begin)
+                            and not text.endswith(_NOT_MONEY, begin, end)
+                        ):
+                            direction = None  # "the IPO raised $1.5 billion": money collected
+                    elif moved_from[2] == prev_end and text[prev_end:begin] in _FROM_TO:
+                        direction = _direction_before(
+                            rev, size - moved_from[1], size - moved_from[0], rules
+                        )
         if begin - prev_end <= 5 and begins:  # right after the figure before
             restated = _GAPS.get(text[prev_end:begin])
             if restated:

@@ -73,6 +73,7 @@ class _Rules:
     code_not_stock: tuple[str, ...]
     en_after: frozenset[str]
     en_before: tuple[str, ...]
+    en_appositive: frozenset[str]
     zh_after: tuple[str, ...]
     zh_before: tuple[str, ...]
     not_names: tuple[str, ...]
@@ -156,6 +157,7 @@ def _rules() -> _Rules:
         code_not_stock=tuple(str_list(tk, "code_not_stock_suffixes")),
         en_after=frozenset(str_list(co, "en_after")),
         en_before=tuple(w + " " for w in str_list(co, "en_before")),
+        en_appositive=frozenset(str_list(co, "en_appositive")),
         zh_after=tuple(sorted(str_list(co, "zh_after"), key=len, reverse=True)),
         zh_before=tuple(str_list(co, "zh_before")),
         not_names=tuple(str_list(co, "zh_not_names") + str_list(co, "en_not_names")),
@@ -577,8 +579,11 @@ def _bare_tickers(state: _State, hits: list[NameHit]) -> None:
             hi = end + 1 if end < len(text) and text[end] == " " else end
             if lo > 0 and hi < len(text) and text[lo - 1] in "(（" and text[hi] in ")）":
                 evidence = len(word) > 1
-            elif text.startswith(rules.followers, end):
-                evidence = True
+            elif text.startswith(rules.followers, end) or _signed_move_after(text, end):
+                # unless the word is a company's name in the directory, listed elsewhere: "SAP
+                # shares" is SAP SE in Frankfurt, not its US ADR
+                name = hit_by_end.get(end)
+                evidence = name is None or name.start != start or name.symbol == symbol
             elif hi < len(text) and text[hi] in ")）" and lo > 1:
                 # "(7203.T; TM)", "(9988.HK, BABA)": listed after an explicit notation
                 if tick_ends is None:
@@ -602,6 +607,14 @@ def _bare_tickers(state: _State, hits: list[NameHit]) -> None:
     for start, end, word in pending:
         if f"{word}.US" in confirmed:
             state.ticks.append(_Tick(start, end, f"{word}.US", start))
+
+
+def _signed_move_after(text: str, end: int) -> bool:
+    """A signed number right after a known symbol: a quote board's "NVDA +3.2%, TSLA -4.1%"."""
+    return text.startswith(_SIGNS, end) and text[end + 2 : end + 3].isdigit()
+
+
+_SIGNS = (" +", " -", " −")
 
 
 def _listed_after(text: str, lo: int, tick_ends: set[int]) -> bool:
@@ -711,11 +724,28 @@ def _has_context(text: str, hit: NameHit, rules: _Rules) -> bool:
             return True
         if len(words) == 2 and words[0][:1].isupper() and words[1].rstrip(",.;:") in rules.en_after:
             return True
+        if tail.startswith(", the ") and _appositive(text, end + 6, rules):
+            return True
         head = text[max(0, start - 24) : start]
         return head.endswith(rules.en_before)
     if text.startswith(rules.zh_after, end):
         return True
     return text[max(0, start - 5) : start].endswith(rules.zh_before)
+
+
+def _appositive(text: str, start: int, rules: _Rules) -> bool:
+    """Whether the appositive starting at `start` ("Block, the payments company led by ...")
+    names a company within its first four words, before its clause ends."""
+    for word in text[start : start + 48].split(None, 4)[:4]:
+        bare = word.rstrip(",.;:)")
+        if (
+            bare in rules.en_appositive
+            or bare.removesuffix("’s").removesuffix("'s") in rules.en_appositive
+        ):
+            return True
+        if bare != word:  # the appositive (or the sentence) ends here
+            return False
+    return False
 
 
 def _resolve_ambiguous(state: _State, hits: list[NameHit]) -> None:
