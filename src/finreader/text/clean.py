@@ -30,7 +30,8 @@ _SENTENCE_END = frozenset(".。!！?？\"”’'…:：;；)）」』")
 # A first line ending like this is a sentence or a label, not a headline.
 _NOT_TITLE_END = frozenset(".。,，;；:：")
 _NAV_PUNCT = re.compile(r"[。.!！?？,，;；:：、“”\"]")
-_TITLE_SCAN = 5  # blocks searched for an inferable title
+_TITLE_SCAN = 8  # blocks searched for an inferable title (a scraped page may open with a cookie
+# banner, its buttons, a skip link and a section label above its headline)
 _LABEL_MAX = 12  # a byline label alone on its line ("作者", "Source:") is at most this long
 _TAIL_MIN_BEFORE = 40  # chars of article needed before a tail may cut (else drop only the block)
 _LINK_ONLY_REST = 12  # chars outside links a link-only block may have: "Related: ", " | "
@@ -57,9 +58,20 @@ _NOTICE_END = frozenset(".。!！")
 # line, a no-reprint or app notice), never a teaser's: under a notice tail such a line, like a
 # notice sentence, does not stop the walk up to the source line (see _Run._closing_line).
 # Teaser-shaped kinds (read-also, video-promo, timestamp, counter) are not here: a teaser list
-# has them, and its source line is another article's.
+# has them, and its source line is another article's. The page's chrome under the article (an
+# image credit, an ad label, a share bar or button row, hashtags, a paywall or cookie stub, an
+# embed's residue) is here: a line of it names no article, and every line of the cut below the
+# source line must be a closing line, so a teaser's headline still stops the walk.
 _NOTICE_BLOCKS = frozenset(
     {
+        "photo-credit",
+        "ad-contact",
+        "nav-words",
+        "share-bar",
+        "hashtags",
+        "paywall-notice",
+        "site-chrome-notice",
+        "social-embed",
         "editor-line",
         "copyright",
         "statement-zh",

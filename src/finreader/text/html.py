@@ -9,9 +9,10 @@ win, and another dependency); stdlib html.parser 3,000. `iterwalk` is iterative,
 Feed items simple enough skip libxml2 altogether (html_simple.simple_pieces: same blocks,
 ~2.4x faster on typical items); lxml parses the rest, and both drive html_simple.Builder.
 
-Images are dropped (alt text is rarely article text: chart titles, "photo"); script, style,
-forms, iframes, svg and other non-text elements are skipped with their content. Links become
-link spans (absolute http(s) only).
+Images are dropped (alt text is rarely article text: chart titles, "photo"), and so are <aside>
+boxes (a "Most read" list, a newsletter sign-up, an ad slot: set apart from the article);
+script, style, forms, iframes, svg and other non-text elements are skipped with their content.
+Links become link spans (absolute http(s) only).
 """
 
 from __future__ import annotations

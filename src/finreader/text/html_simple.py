@@ -43,7 +43,7 @@ from finreader.text.blocks import Link, Piece, finish, finish_plain, safe_url, s
 
 KIND = {
     "p": "p", "div": "p", "section": "p", "article": "p", "main": "p", "header": "p",
-    "footer": "p", "aside": "p", "nav": "p", "center": "p", "address": "p", "details": "p",
+    "footer": "p", "nav": "p", "center": "p", "address": "p", "details": "p",
     "summary": "p", "caption": "p", "fieldset": "p", "legend": "p", "body": "p", "html": "p",
     "ul": "p", "ol": "p", "dl": "p", "table": "p", "thead": "p", "tbody": "p", "tfoot": "p",
     "figure": "p", "hgroup": "p", "menu": "p",
@@ -57,9 +57,12 @@ SKIP = frozenset(
         "embed", "applet", "svg", "math", "head", "title", "meta", "link", "base", "button",
         "select", "option", "optgroup", "textarea", "input", "form", "canvas", "video", "audio",
         "source", "track", "map", "area", "figcaption", "picture", "img", "dialog", "datalist",
-        "output", "meter", "progress", "param",
+        "output", "meter", "progress", "param", "aside",
     ]
 )  # fmt: skip
+# (<aside> is content set apart from the article: a "Most read" box, a newsletter sign-up, an
+# ad slot, a related-links sidebar. Kept as blocks, its "Most read" heading cut the article
+# in the middle as a closing teaser list would, with the paragraphs after the box.)
 _BREAK = frozenset(("br", "hr"))
 _CELL = frozenset(("td", "th"))
 # What the walk does with each tag (one dict lookup per event).
@@ -377,7 +380,7 @@ _INLINE_TAGS = [
 _BLOCK_TAGS = [
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
     "blockquote", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "section",
-    "article", "figure", "header", "footer", "center", "main", "aside", "nav", "address",
+    "article", "figure", "header", "footer", "center", "main", "nav", "address",
 ]  # fmt: skip
 _VOID_TAGS = ("br", "hr", "img")  # no content, no close tag
 # libxml2 closes the open element (key) when one of these starts inside it: <p><div> becomes
