@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from tests.helpers.fixture_articles import BODY_EN, BODY_EN2, BODY_ZH, BODY_ZH2
 from tests.helpers.verdicts import verdict_of
 
 from finreader.text.clean import _judge
 from finreader.text.process import RuleError, RuleSet, compile_rules, process
-
-BODY_EN = (
-    "Widget Corp said on Tuesday that quarterly revenue rose 12% to $4.2 billion, helped by "
-    "strong demand for its industrial sensors in Europe and Asia."
-)
-BODY_EN2 = (
-    "The company raised its full-year outlook and said it would buy back up to $1 billion of "
-    "stock over the next two years, sending its shares higher in early trading."
-)
-BODY_ZH = "某某科技周二公布，第三季度营收同比增长12%至42亿元，主要受益于海外市场的订单增长。"
-BODY_ZH2 = "公司同时上调了全年业绩指引，并表示将在未来两年内回购不超过10亿元的股份。"
 
 
 def clean(*blocks: str, title: str | None = None, **kw: object) -> tuple[str, set[str]]:

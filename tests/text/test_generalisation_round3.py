@@ -10,25 +10,22 @@ paragraphs of article text, so that a rule is checked without a tail cut hiding 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from tests.helpers.fixture_articles import (
+    BODY_EN,
+    BODY_EN2,
+    BODY_ZH,
+    BODY_ZH2,
+    Case,
+    fixture_tests,
+)
 
-from finreader.models import ProcessedArticle
 from finreader.text.clean import _NOTICE_TAILS
 from finreader.text.process import compile_rules, process
 
 FIXTURES = Path(__file__).parent / "fixtures" / "round3"
-
-
-@dataclass(frozen=True)
-class Case:
-    drop: tuple[str, ...]
-    keep: tuple[str, ...]
-    source: str | None = None
-    author: str | None = None
-    title: str | None = None
 
 
 CASES: dict[str, Case] = {
@@ -254,52 +251,16 @@ CASES: dict[str, Case] = {
 }
 
 
-def _process(name: str) -> ProcessedArticle:
-    path = FIXTURES / name
-    return process(path.read_text(encoding="utf-8"), is_html=path.suffix == ".html")
-
-
-def test_every_fixture_has_a_case() -> None:
-    assert sorted(p.name for p in FIXTURES.iterdir()) == sorted(CASES)
-
-
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_fixture_boilerplate_goes_and_article_stays(name: str) -> None:
-    case = CASES[name]
-    art = _process(name)
-    assert art.fallback_reason is None
-    for text in case.drop:
-        assert text not in art.text, f"{name}: boilerplate kept: {text!r}"
-    for text in case.keep:
-        assert text in art.text, f"{name}: article text lost: {text!r}"
-
-
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_fixture_metadata(name: str) -> None:
-    case = CASES[name]
-    art = _process(name)
-    assert (art.source, art.author, art.title) == (case.source, case.author, case.title)
-
-
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_fixture_cleaning_is_idempotent(name: str) -> None:
-    once = _process(name).text
-    assert process(once, is_html=False).text == once
+(
+    test_every_fixture_has_a_case,
+    test_fixture_boilerplate_goes_and_article_stays,
+    test_fixture_metadata,
+    test_fixture_cleaning_is_idempotent,
+) = fixture_tests(FIXTURES, CASES)
 
 
 # ---------------------------------------------------------------------------------------------
 # The kinds one at a time: one line between two paragraphs of article text
-
-BODY_EN = (
-    "Widget Corp said on Tuesday that quarterly revenue rose 12% to $4.2 billion, helped by "
-    "strong demand for its industrial sensors in Europe and Asia."
-)
-BODY_EN2 = (
-    "The company raised its full-year outlook and said it would buy back up to $1 billion of "
-    "stock over the next two years, sending its shares higher in early trading."
-)
-BODY_ZH = "某某科技周二公布，第三季度营收同比增长12%至42亿元，主要受益于海外市场的订单增长。"
-BODY_ZH2 = "公司同时上调了全年业绩指引，并表示将在未来两年内回购不超过10亿元的股份。"
 
 
 @pytest.mark.parametrize(
