@@ -61,7 +61,9 @@ _NOTICE_END = frozenset(".。!！")
 # has them, and its source line is another article's. The page's chrome under the article (an
 # image credit, an ad label, a share bar or button row, hashtags, a paywall or cookie stub, an
 # embed's residue) is here: a line of it names no article, and every line of the cut below the
-# source line must be a closing line, so a teaser's headline still stops the walk.
+# source line must be a closing line, so a teaser's headline still stops the walk. So is a
+# feed item's link back to the page ("点击查看原文", "Click here to read the full article"),
+# as a link too: its words, which a block rule names, are not a headline.
 _NOTICE_BLOCKS = frozenset(
     {
         "photo-credit",
@@ -84,6 +86,7 @@ _NOTICE_BLOCKS = frozenset(
         "wire-credit",
         "ai-content-notice",
         "end-marker",
+        "free-report-link",
     }
 )
 
@@ -434,10 +437,12 @@ class _Run:
         v = self.verdict(k)
         if v.byline is not None:
             return True
-        piece = self.pieces[k]
-        if v.tail is not None or piece.links:
+        if v.tail is not None:
             return False
-        return piece.text[-1:] in _NOTICE_END or v.block in _NOTICE_BLOCKS
+        if v.block in _NOTICE_BLOCKS:
+            return True  # a notice a rule names, even as a link ("阅读全文", "Share")
+        piece = self.pieces[k]
+        return not piece.links and piece.text[-1:] in _NOTICE_END
 
     # ---------------------------------------------------------------- bylines
 
