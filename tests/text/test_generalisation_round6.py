@@ -118,6 +118,26 @@ CASES: dict[str, Case] = {
         source="Income Investing Notes",
         title="What a 14% dividend yield is really telling you",
     ),
+    "medium_scrape.txt": Case(
+        drop=(
+            "Member-only story",
+            "Follow",
+            "Published in",
+            "5 min read",
+            "Listen",
+            "\n\nShare\n\n",
+            "Written by",
+            "More from Priya Natarajan",
+        ),
+        keep=(
+            "Several mid-sized US banks have started repurchasing their own subordinated debt",
+            "investors should strip them out when comparing earnings with the prior year.",
+            "particularly from lenders whose shares still trade below tangible book value.",
+        ),
+        source="Balance Sheet Notes",
+        author="Priya Natarajan",
+        title="Why regional banks are quietly buying back their own bonds",
+    ),
     "google_news_cluster.html": Case(
         drop=("View Full coverage",),
         # An aggregator's item is its list of headlines: they are the text.
@@ -170,6 +190,33 @@ CASES: dict[str, Case] = {
             "who is a qualified person under National Instrument 43-101.",
         ),
         source="Borealis Minerals Corp.",
+    ),
+    "globenewswire_rss.html": Case(
+        drop=(
+            "A photo accompanying this announcement is available",
+            "Investor Relations",
+            "ir@nordavind-example.no",
+            "Posted in Shipping",
+            "Leave a comment",
+        ),
+        keep=(
+            "OSLO, Norway, Nov. 27, 2026 (GLOBE NEWSWIRE) -- Nordavind Shipping ASA",
+            "scheduled for delivery in 2028.",
+            '"Selling older tonnage into a firm second-hand market lets us renew the fleet',
+        ),
+    ),
+    "wp_plain_summary.txt": Case(
+        drop=(
+            "Posted in Metals",
+            "Leave a comment",
+            "Comments Off on",
+            "Originally posted on",
+            "personal, non-commercial use",
+        ),
+        keep=(
+            "Copper rose to a four-month high on Thursday",
+            "bonded-warehouse stocks are at their lowest since March.",
+        ),
     ),
     "businesswire_rss.html": Case(
         drop=(
@@ -302,6 +349,34 @@ CASES: dict[str, Case] = {
         ("更多新聞", "nav-words"),
         ("详细内容", "nav-words"),
         ("詳細內容", "nav-words"),
+        # a blog platform's buttons and labels
+        ("Subscribe", "nav-words"),
+        ("Give a gift subscription", "nav-words"),
+        ("Member-only story", "nav-words"),
+        ("6 min read · Nov 24, 2026", "timestamp"),
+        # a blog feed item's meta row and origin
+        ("Posted in Markets | Leave a comment", "topic-tags"),
+        ("Posted in Uncategorized", "topic-tags"),
+        ("Filed under Markets", "topic-tags"),
+        ("Categories: Markets, Fed", "topic-tags"),
+        ("Comments Off on Small caps finally get their turn", "topic-tags"),
+        ("Originally posted on Example Blog", "originally-published"),
+        ("This feed is for personal, non-commercial use only.", "copyright"),
+        # a release's multimedia lines
+        (
+            "Photos accompanying this announcement are available at https://example.com/a",
+            "wire-credit",
+        ),
+        ("Figure 1: Plan map of the drilling (CNW Group/Example Minerals Corp.)", "wire-credit"),
+        ("Example Corp logo (PRNewsfoto/Example Corp)", "wire-credit"),
+        # Chinese feeds' links back and app prompts
+        ("阅读原文", "nav-words"),
+        ("点击查看原文", "nav-words"),
+        ("更多内容请点击", "nav-words"),
+        ("详情请点击", "nav-words"),
+        ("即時新聞", "nav-words"),
+        ("更多精彩，请关注某某财经APP", "newsletter-pitch"),
+        ("更多资讯请关注某某财经客户端。", "newsletter-pitch"),
         # a feed bridge's note that it generated the item
         ("本文由某某RSS服务自动生成，仅供个人阅读。", "repost-notice-zh"),
         ("本文由RSS轉換服務自動生成。", "repost-notice-zh"),
@@ -351,7 +426,15 @@ def test_a_summary_with_only_its_link_keeps_the_summary() -> None:
 
 @pytest.mark.parametrize(
     "heading",
-    ["Attachment", "Attachments", "Attachments:", "Multimedia Files:", "Multimedia:"],
+    [
+        "Attachment",
+        "Attachments",
+        "Attachments:",
+        "Multimedia Files:",
+        "Multimedia:",
+        "Media Relations",
+        "Investor Relations:",
+    ],
 )
 def test_a_releases_attachments_heading_cuts_its_tail(heading: str) -> None:
     raw = "\n\n".join([BODY_EN, BODY_EN2, heading, "Example Corp Table 1", "Contact: ir@x.com"])
@@ -364,6 +447,11 @@ def test_a_releases_attachments_heading_cuts_its_tail(heading: str) -> None:
     "text",
     [
         # Article sentences that use the kinds' words.
+        "Posted in a note on Monday, the bank's outlook called for two more cuts",
+        "Investors paid close attention to the company's APP user growth, analysts said.",
+        "投资者请关注该公司APP用户增长情况。",
+        "Media relations with the regulator have improved, the chief executive said.",
+        "Subscribe-and-save programs lifted the retailer's repeat orders by 9%.",
         "Shareholders can read more about the plan in the company's annual filing.",
         "Investors who want the details should read more.",
         "Analysts said the company would like to open more stores, not fewer.",
@@ -395,6 +483,7 @@ def test_article_sentences_with_the_kinds_words_stay(text: str) -> None:
         ("本文由某某财经网提供，转载请注明出处。", "某某财经网"),
         ("本文由經濟新聞網提供 轉載請註明出處", "經濟新聞網"),
         ("Published in Example Markets Weekly", "Example Markets Weekly"),
+        ("Published in Example Notes · 6 min read · Nov 24, 2026", "Example Notes"),
     ],
 )
 def test_a_feed_items_provider_line_is_the_source(line: str, source: str) -> None:
