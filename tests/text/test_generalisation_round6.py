@@ -528,6 +528,8 @@ def test_a_repost_notice_without_an_author_gives_none() -> None:
         ["数据仅供参考，使用前请核实。", "责任编辑：王五", "点击查看原文"],
         ['<a href="https://example.cn/a">点击查看原文</a>'],
         ['<a href="https://example.cn/a">阅读全文</a>'],
+        ["原文链接：https://example.cn/a"],
+        ['原文链接：<a href="https://example.cn/a">https://example.cn/a</a>'],
     ],
 )
 def test_source_line_above_a_link_back_to_the_page_is_lifted(below: list[str]) -> None:
@@ -543,6 +545,18 @@ def test_source_line_above_a_link_back_to_the_page_is_lifted(below: list[str]) -
     assert art.text == f"{BODY_ZH}\n\n{BODY_ZH2}"
     assert art.source == "证券时报"
     assert art.author is None
+
+
+def test_source_line_of_a_teaser_above_the_original_link_is_not_lifted() -> None:
+    parts = [
+        BODY_ZH,
+        BODY_ZH2,
+        "免责声明：本文仅供参考。",
+        "某公司三季度营收增长两成 海外订单放量",
+        "来源：别家媒体",
+        "原文链接：https://example.cn/b",
+    ]
+    assert process("\n\n".join(parts), is_html=False).source is None
 
 
 def test_source_line_of_a_teaser_above_a_link_back_is_not_lifted() -> None:

@@ -62,8 +62,8 @@ _NOTICE_END = frozenset(".。!！")
 # image credit, an ad label, a share bar or button row, hashtags, a paywall or cookie stub, an
 # embed's residue) is here: a line of it names no article, and every line of the cut below the
 # source line must be a closing line, so a teaser's headline still stops the walk. So is a
-# feed item's link back to the page ("点击查看原文", "Click here to read the full article"),
-# as a link too: its words, which a block rule names, are not a headline.
+# feed item's link back to the page ("点击查看原文", "Click here to read the full article",
+# "原文链接：https://…"), as a link too: its words, which a block rule names, are not a headline.
 _NOTICE_BLOCKS = frozenset(
     {
         "photo-credit",
@@ -87,6 +87,7 @@ _NOTICE_BLOCKS = frozenset(
         "ai-content-notice",
         "end-marker",
         "free-report-link",
+        "source-link",
     }
 )
 
