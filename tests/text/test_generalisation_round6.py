@@ -369,6 +369,15 @@ CASES: dict[str, Case] = {
         ),
         ("Figure 1: Plan map of the drilling (CNW Group/Example Minerals Corp.)", "wire-credit"),
         ("Example Corp logo (PRNewsfoto/Example Corp)", "wire-credit"),
+        ("Logo - https://mma.example-newswire.com/media/123456/example_logo.jpg", "wire-credit"),
+        (
+            "To view the original version on Example Newswire visit https://example.com/x",
+            "free-report-link",
+        ),
+        # a blog feed's link back to the post
+        ("Continue reading on Example Blog »", "free-report-link"),
+        ("Continue reading at Example Site", "free-report-link"),
+        ("View original post", "free-report-link"),
         # Chinese feeds' links back and app prompts
         ("阅读原文", "nav-words"),
         ("点击查看原文", "nav-words"),
@@ -380,6 +389,8 @@ CASES: dict[str, Case] = {
         # a feed bridge's note that it generated the item
         ("本文由某某RSS服务自动生成，仅供个人阅读。", "repost-notice-zh"),
         ("本文由RSS轉換服務自動生成。", "repost-notice-zh"),
+        ("本文由RSSHub生成", "repost-notice-zh"),
+        ("本文由 Feed43 抓取", "repost-notice-zh"),
     ],
 )
 def test_a_boilerplate_line_between_paragraphs_goes(line: str, rule: str) -> None:
@@ -399,7 +410,9 @@ def test_a_boilerplate_line_between_paragraphs_goes(line: str, rule: str) -> Non
         " Read more",
         "... Read more »",
         " Continue reading →",
-        " Read the full story →",
+        " … Continue reading Small caps finally get their turn →",
+        " Read the rest of this entry »",
+        " […] Read more",
         " …(more)",
         " (more)",  # (a wire's "(MORE)", which editor-initials also takes)
     ],
@@ -447,6 +460,9 @@ def test_a_releases_attachments_heading_cuts_its_tail(heading: str) -> None:
     "text",
     [
         # Article sentences that use the kinds' words.
+        f"{BODY_EN} Investors who want the details should read more",
+        "Analysts urged clients to continue reading the fine print → and to check the fees.",
+        "Lawmakers view the original version of the bill as flawed, analysts said.",
         "Posted in a note on Monday, the bank's outlook called for two more cuts",
         "Investors paid close attention to the company's APP user growth, analysts said.",
         "投资者请关注该公司APP用户增长情况。",
