@@ -22,7 +22,6 @@ from tests.helpers.fixture_articles import (
     fixture_tests,
 )
 
-from finreader.text.clean import _NOTICE_TAILS
 from finreader.text.process import compile_rules, process
 
 FIXTURES = Path(__file__).parent / "fixtures" / "round3"
@@ -477,9 +476,23 @@ def test_a_follow_prompt_above_the_headline_is_not_the_title() -> None:
     assert art.text == f"{BODY_ZH}\n\n{BODY_ZH2}"
 
 
+NOTICE_TAILS = frozenset(
+    {
+        "disclaimer-zh",
+        "disclaimer-en",
+        "risk-warning-heading-zh",
+        "forward-looking-statements",
+        "about-company-tail",
+        "press-release-end",
+        "disclosure-en",
+    }
+)
+
+
 def test_notice_tails_name_built_in_tail_rules() -> None:
-    """clean.py names the tails whose cut may hold the article's own source line; a renamed
-    rule would silently fall back to the last line only."""
+    """rules.toml marks `closing` the tails whose cut may hold the article's own source line;
+    one that lost the mark would silently fall back to the last line only."""
     rules = compile_rules()
     tails = {rule.name for g in rules.tails for rule in g.rules}
-    assert _NOTICE_TAILS.issubset(tails)
+    assert NOTICE_TAILS.issubset(tails)
+    assert NOTICE_TAILS.issubset(rules.closing)

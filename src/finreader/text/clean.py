@@ -36,60 +36,11 @@ _LABEL_MAX = 12  # a byline label alone on its line ("作者", "Source:") is at 
 _TAIL_MIN_BEFORE = 40  # chars of article needed before a tail may cut (else drop only the block)
 _LINK_ONLY_REST = 12  # chars outside links a link-only block may have: "Related: ", " | "
 _HEADLINE_MIN_SPACES = 4  # a headline in a Latin script has words
-# Tails that open the closing notices of the article itself (not a list of other articles):
-# inside their cut a source line near the end is the article's (see _Run._source_from_last).
-_NOTICE_TAILS = frozenset(
-    {
-        "disclaimer-zh",
-        "disclaimer-en",
-        "risk-warning-heading-zh",
-        "forward-looking-statements",
-        "about-company-tail",
-        "press-release-end",
-        "disclosure-en",
-    }
-)
 # A list entry "Tuesday: German CPI" / "营收：42亿元": a short label, a colon, the entry.
 _LABELLED = re.compile(r"[^:：.。!?！？]{1,20}[:：]\s*\S")
 _CLOSING_LINES = 4  # lines at the end of a notice cut searched for the article's source line
 # A closing notice line ends a sentence; a teaser headline does not.
 _NOTICE_END = frozenset(".。!！")
-# Block rules whose lines are the article's own closing notices (an editor's credit, a copyright
-# line, a no-reprint or app notice), never a teaser's: under a notice tail such a line, like a
-# notice sentence, does not stop the walk up to the source line (see _Run._closing_line).
-# Teaser-shaped kinds (read-also, video-promo, timestamp, counter) are not here: a teaser list
-# has them, and its source line is another article's. The page's chrome under the article (an
-# image credit, an ad label, a share bar or button row, hashtags, a paywall or cookie stub, an
-# embed's residue) is here: a line of it names no article, and every line of the cut below the
-# source line must be a closing line, so a teaser's headline still stops the walk. So is a
-# feed item's link back to the page ("点击查看原文", "Click here to read the full article",
-# "原文链接：https://…"), as a link too: its words, which a block rule names, are not a headline.
-_NOTICE_BLOCKS = frozenset(
-    {
-        "photo-credit",
-        "ad-contact",
-        "nav-words",
-        "share-bar",
-        "hashtags",
-        "paywall-notice",
-        "site-chrome-notice",
-        "social-embed",
-        "editor-line",
-        "copyright",
-        "statement-zh",
-        "repost-notice-zh",
-        "risk-warning-zh",
-        "risk-warning-en",
-        "app-download",
-        "newsletter-pitch",
-        "contact-line",
-        "wire-credit",
-        "ai-content-notice",
-        "end-marker",
-        "free-report-link",
-        "source-link",
-    }
-)
 
 
 @dataclass(slots=True)
@@ -415,14 +366,14 @@ class _Run:
         notice (a disclaimer, not a teaser heading) opened the cut and the rest of the cut is a
         few closing lines, each a byline or a notice sentence ("来源：X / 作者：Y / 数据仅供
         参考。"): a headline, a link or another tail heading in the cut may be a teaser list,
-        whose bylines are other articles'. An editor's or copyright line a block rule names
-        counts as a closing line too (_NOTICE_BLOCKS). Only the source: a teaser's author is
-        never the article's."""
+        whose bylines are other articles'. "A notice" is a tail rules.toml marks `closing`, and a
+        line a `closing` block rule names (an editor's or copyright line, page chrome) counts as
+        a closing line too. Only the source: a teaser's author is never the article's."""
         last = len(self.pieces) - 1
         if self.source is not None or last <= cut_from:
             return
         candidates: range | tuple[int] = (last,)
-        if rule in _NOTICE_TAILS and last - cut_from <= _CLOSING_LINES:
+        if rule in self.rules.closing and last - cut_from <= _CLOSING_LINES:
             closing = range(last, cut_from, -1)
             if all(self._closing_line(k) for k in closing):
                 candidates = closing
@@ -440,7 +391,7 @@ class _Run:
             return True
         if v.tail is not None:
             return False
-        if v.block in _NOTICE_BLOCKS:
+        if v.block in self.rules.closing:
             return True  # a notice a rule names, even as a link ("阅读全文", "Share")
         piece = self.pieces[k]
         return not piece.links and piece.text[-1:] in _NOTICE_END

@@ -76,6 +76,8 @@ class Rule:
     builtin: bool = True
     # Literals one of which any match contains (lower case); None = derive from the regex.
     needles: tuple[str, ...] | None = None
+    # The article's own closing matter, not another article's (rules.toml, `closing`).
+    closing: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -523,6 +525,9 @@ class RuleSet:
     enabled_heuristics: frozenset[str]
     names: tuple[str, ...]
     version: str
+    # Names of the rules marked `closing` in rules.toml: the tails that open the article's own
+    # closing notices and the block rules naming their lines (see clean.py _source_from_last).
+    closing: frozenset[str] = frozenset()
 
 
 def _needles(rule: Rule) -> frozenset[str] | None:
@@ -560,6 +565,7 @@ def _builtin_rules(doc: dict[str, Any]) -> list[Rule]:
                 anchor=str(raw.get("anchor", "any")),
                 max_len=int(raw["max_len"]) if "max_len" in raw else None,
                 needles=needles,
+                closing=raw.get("closing") is True,
             )
         )
     return rules
@@ -740,6 +746,7 @@ def _build(user_rules: list[dict[str, object]] | None, disabled: list[str] | Non
         enabled_heuristics=frozenset(set(HEURISTICS) - off),
         names=tuple(r.name for r in rules),
         version=version,
+        closing=frozenset(r.name for r in rules if r.closing),
     )
 
 
