@@ -20,7 +20,7 @@ import pytest
 from finreader import pipeline
 from finreader.library import Library
 from finreader.models import ArticleQuery, ParsedEntry, ProcessedArticle
-from finreader.store.rows import ITEM_KEY_BYTES, item_key, split_keys
+from finreader.store.rows import ITEM_KEY_BYTES, ItemIdentity, identity_key, split_keys
 from tests.helpers.feedserver import FeedServer
 from tests.test_library_poll import ITEMS, configure, rss
 
@@ -132,6 +132,11 @@ def test_keys_are_stored_with_the_batch(tmp_path: Path, feed_server: FeedServer)
 
 def _entry(guid: str | None, link: str | None, content: str) -> ParsedEntry:
     return ParsedEntry(title="t", guid=guid, link=link, content=content)
+
+
+def item_key(entry: ParsedEntry, digest: str) -> bytes:
+    """The key prepare() gives an entry whose content digest is `digest`."""
+    return identity_key(ItemIdentity(entry.guid, entry.link, digest))
 
 
 def test_item_key_follows_the_store_identity() -> None:

@@ -204,11 +204,10 @@ def _poll(library: Library, args: argparse.Namespace) -> int:
         )
     )
     new_ids = [i for result in summary.feeds for i in result.new_ids]
-    watched = library.watched_mentions(new_ids) if new_ids else {}
+    watched = library.watched_mentions(new_ids)
     if watched:
-        ranked = sorted(watched.items(), key=lambda item: (-item[1], item[0]))
         line = Text("new on your watchlist: ", style="bold")
-        line.append(", ".join(f"{one_line(symbol)} {count}" for symbol, count in ranked))
+        line.append(", ".join(f"{one_line(symbol)} {count}" for symbol, count in watched))
         out.print(line)
     return 0
 
@@ -359,12 +358,12 @@ def _feeds(library: Library, args: argparse.Namespace) -> int:
 def _search(library: Library, args: argparse.Namespace) -> int:
     if not args.query.strip() and not args.ticker and not args.watchlist:
         raise UsageError("give a search query, --ticker SYMBOL, --watchlist, or a combination")
-    if args.watchlist and not library.config.settings.watchlist:
-        raise UsageError(
-            f"--watchlist: no watchlist in {library.config.path}; add "
-            '`watchlist = ["NVDA", "0700.HK"]` under [settings]'
-        )
     if args.watchlist:
+        if not library.config.settings.watchlist:
+            raise UsageError(
+                f"--watchlist: no watchlist in {library.config.path}; add "
+                '`watchlist = ["NVDA", "0700.HK"]` under [settings]'
+            )
         unknown = [entry for entry, symbols in library.watchlist_entries().items() if not symbols]
         if unknown:
             # Like the reader's status line: an entry naming nothing is a typo, or a bare

@@ -174,13 +174,14 @@ class Library:
         for this and the rows' highlighting: 200 entries take ~6 ms to resolve)."""
         return self.store.count(ArticleQuery(unread_only=True), symbols=sorted(symbols))
 
-    def watched_mentions(self, article_ids: Sequence[int]) -> dict[str, int]:
-        """For the watchlist's symbols: how many of these articles name each (those named by
-        none are left out). The reader says so after a refresh brings such articles."""
-        symbols = self.watchlist_symbols() if self.config.settings.watchlist else []
-        if not symbols or not article_ids:
-            return {}
-        return self.store.symbol_counts(article_ids, symbols)
+    def watched_mentions(self, article_ids: Sequence[int]) -> list[tuple[str, int]]:
+        """For the watchlist's symbols: how many of these articles name each, most named first
+        (those named by none are left out). The reader and `poll` say so after a refresh."""
+        symbols = self.watchlist_symbols() if article_ids else []
+        if not symbols:
+            return []
+        counts = self.store.symbol_counts(article_ids, symbols)
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
     def _symbols(self, query: ArticleQuery) -> list[str] | None:
         symbols = self.resolve_ticker(query.ticker) if query.ticker else None

@@ -60,7 +60,7 @@ class PreparedFeed:
 
     @property
     def seen(self) -> bytes:
-        """The item keys (store/rows.py item_key) of `identities`, before the store checks them."""
+        """The item keys (store/rows.py identity_key) of `identities`, before the store checks them."""
         return b"".join(dict.fromkeys(identity_key(i) for i in self.identities))
 
 

@@ -318,7 +318,7 @@ async def test_watchlist_news_shows_symbols_as_plain_text(world: World) -> None:
     app = world.app()
     async with app.run_test(size=(160, 48)) as pilot:
         await ready(pilot)
-        app.post_message(WatchlistNews({"[bold]X[/]\x1b]52;c;aGk=\x07": 2, "NVDA.US": 1}))
+        app.post_message(WatchlistNews([("[bold]X[/]\x1b]52;c;aGk=\x07", 2), ("NVDA.US", 1)]))
         await wait_for(pilot, lambda: bool(app._notifications), "the notification")
         (note,) = [n for n in app._notifications if n.title == "New on your watchlist"]
         message = str(note.message)

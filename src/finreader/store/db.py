@@ -105,7 +105,7 @@ MIGRATIONS: list[str] = [
         WHERE failures = 0 AND last_error IS NOT NULL;
     """,
     # 3 -> 4: the keys (identity and content) of the items in a feed's last stored body, so the
-    # next poll of an unchanged item skips cleaning and annotating it (store/rows.py item_key).
+    # next poll of an unchanged item skips cleaning and annotating it (store/rows.py identity_key).
     """
     ALTER TABLE feeds ADD COLUMN seen BLOB;
     """,

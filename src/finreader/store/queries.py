@@ -175,7 +175,7 @@ class Store:
         return counts
 
     def seen_keys(self) -> dict[int, bytes]:
-        """Each feed's packed item keys from its last stored body (see rows.item_key). A value
+        """Each feed's packed item keys from its last stored body (see rows.identity_key). A value
         that is not a blob (a damaged or hand-edited database) is left out: that feed's next
         poll processes every entry and stores good keys."""
         return {

@@ -86,17 +86,12 @@ class ItemIdentity(NamedTuple):
     content_hash: str
 
 
-def item_key(entry: ParsedEntry, digest: str) -> bytes:
-    """Names an entry as save_rows would find it (by GUID, else link, else content) together with
-    its content digest (`content_hash`). The store keeps the keys of a feed's last body whose
-    rows it checked to hold that content (Store.save_rows), and the next poll skips cleaning
-    those entries: in a steady state most items of a feed that answers 200 are such repeats.
-    8 bytes: a false match needs a 2^-64 collision within one feed."""
-    return identity_key(ItemIdentity(entry.guid, entry.link, digest))
-
-
 def identity_key(identity: ItemIdentity | ItemRow) -> bytes:
-    """item_key of an entry known by its identity (or of the row built from it)."""
+    """The item key of an entry: how save_rows finds it (by GUID, else link, else content)
+    together with its content digest (`content_hash`). The store keeps the keys of a feed's
+    last body whose rows it checked to hold that content (Store.save_rows), and the next poll
+    skips cleaning those entries: in a steady state most items of a feed that answers 200 are
+    such repeats. 8 bytes: a false match needs a 2^-64 collision within one feed."""
     if identity.guid:
         name = "g" + identity.guid
     elif identity.link:

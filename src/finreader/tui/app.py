@@ -329,12 +329,12 @@ class FinReaderApp(ReportsWorkerErrors, App[None]):
     @work(thread=True, group="watchlist", exit_on_error=False, description="watchlist news")
     def _find_watched(self, article_ids: list[int]) -> None:
         """Thread: which watchlist symbols the refresh's new articles name."""
-        counts = self.library.watched_mentions(article_ids)
-        if counts:
-            self.post_message(WatchlistNews(counts))
+        mentions = self.library.watched_mentions(article_ids)
+        if mentions:
+            self.post_message(WatchlistNews(mentions))
 
     def on_watchlist_news(self, message: WatchlistNews) -> None:
-        ranked = sorted(message.counts.items(), key=lambda item: (-item[1], item[0]))
+        ranked = message.mentions
         shown = ", ".join(f"{one_line(symbol)} {count}" for symbol, count in ranked[:WATCH_SHOWN])
         if len(ranked) > WATCH_SHOWN:
             shown += f" and {len(ranked) - WATCH_SHOWN} more"

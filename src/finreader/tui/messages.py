@@ -49,11 +49,11 @@ class RefreshFinished(Message):
 
 
 class WatchlistNews(Message):
-    """A refresh stored articles naming watchlist symbols: how many name each."""
+    """A refresh stored articles naming watchlist symbols: how many name each, most first."""
 
-    def __init__(self, counts: dict[str, int]) -> None:
+    def __init__(self, mentions: list[tuple[str, int]]) -> None:
         super().__init__()
-        self.counts = counts
+        self.mentions = mentions
 
 
 class FeedsLoaded(Message):
