@@ -305,9 +305,14 @@ class _Rules:
     level_verbs: frozenset[str]
     level_verb_reversed: re.Pattern[str]  # see _level_verb_reversed
     classifiers: tuple[str, ...]
+    # reversed direction words that need a second look (_direction_before): the widening verbs
+    # (down after a loss noun, en_loss_before) and "up" ("up to" is a cap)
+    en_special: frozenset[str]
+    en_loss_before: tuple[str, ...]  # " " + a loss noun, reversed
+    en_money_raised: tuple[str, ...]  # "raised ", "raise " ... (see find_figures)
 
 
-def _units(commodities: str) -> str:
+def _units(commodities: str, multiples: str) -> str:
     """The units after a number: those after a space, then those right after it (a unit that
     may have a space before comes in both), each behind a lookahead on its first characters,
     most alternatives opening with a literal or a class (which the engine rejects with one
@@ -333,8 +338,7 @@ def _units(commodities: str) -> str:
             # an exchange rate ("the yen weakened past 150 per dollar", "7.30 to the dollar")
             r"(?:per|to the) (?:US |U\.S\. )?dollar\b(?! stores?\b)",
             # a valuation multiple ("12 times earnings", "3 times book value")
-            r"times(?= (?:forward |trailing |next year's |this year's )?"
-            r"(?:earnings|sales|book|revenue|EBITDA|cash flow|free cash flow|profits?)\b)",
+            multiples,
             rf"(?:{_ZH_SCALE_MONEY})(?:(?:{_ZH_CUR})(?:{_CUR_AFTER_YUAN})?|{_RMB})",
             rf"(?:{_ZH_CUR})(?:{_CUR_AFTER_YUAN})?",
             rf"{_EN_SCALE}\b\s{scaled_money}\b",
@@ -417,7 +421,9 @@ def _rules() -> _Rules:
     zh_cue_ends = frozenset(c[-1] for c in zh_cues)
     ratio_cues = tuple(c + " " for c in str_list(fig, "en_ratio_cues"))
     bare_space_cues = ratio_cues + _AT_TO + tuple(code + " " for code in sorted(_CODES))
-    units = _units(commodities)
+    periods = _alternation([p + " " for p in str_list(fig, "en_multiple_periods")])
+    bases = _alternation(str_list(fig, "en_multiple_bases"))
+    units = _units(commodities, rf"times(?= (?:{periods})?(?:{bases})\b)")
     # A range is one figure ("640-720亿美元", "1.5%-2%", "$10-$12 billion"); a percentage ends
     # a range only when the other end is one too ("增长23.5%至456.7亿元" is two figures).
     sep = r"\s?(?:-|–|—|~|～|至|到)\s?"
@@ -470,6 +476,7 @@ def _rules() -> _Rules:
         + tuple("多" + c for c in classifiers)
     )
     level_verbs = frozenset(v.lower() for v in str_list(fig, "en_level_verbs"))
+    widened = {w[::-1] for w in str_list(dirs, "en_widening")}
     return _Rules(
         regex=regex,
         actions=_actions(regex.groupindex),
@@ -491,6 +498,9 @@ def _rules() -> _Rules:
         level_verbs=level_verbs,
         level_verb_reversed=re.compile(_level_verb_reversed(level_verbs)),
         classifiers=counted,
+        en_special=frozenset(widened | {"pu"}),
+        en_loss_before=tuple(" " + w[::-1] for w in str_list(dirs, "en_loss_nouns")),
+        en_money_raised=tuple(w + " " for w in str_list(dirs, "en_money_raised")),
     )
 
 
@@ -663,20 +673,14 @@ def _direction_before(rev: str, pos: int, endpos: int, rules: _Rules) -> str | N
     elif mark.start() - (rev[mark.start()] == ".") < en_start:
         return None
     word = en.group(1)
-    if word in _SPECIAL:  # (one set lookup for every word the two cases below need)
+    if word in rules.en_special:  # (one set lookup for every word the two cases below need)
         if word == "pu" and rev.startswith(" ot pu", en.start() - 3):
             # "up to $2 billion" is a cap, not a rise: a word before it may still tell
             after_up = en.end(1)
             return _direction_before(rev, after_up, endpos, rules) if after_up < endpos else None
-        if rev.startswith(_LOSS_BEFORE, en.end(1)):
+        if rev.startswith(rules.en_loss_before, en.end(1)):
             return "down"  # "net loss widened to $2 billion": a loss that grows is a fall
     return rules.en_reversed_words[word]
-
-
-# "widened" and its forms, reversed, and the loss words that may be right before them
-_WIDENED = frozenset(w[::-1] for w in ("widened", "widens", "widen", "widening"))
-_LOSS_BEFORE = tuple(" " + w[::-1] for w in ("loss", "losses", "deficit", "deficits"))
-_SPECIAL = _WIDENED | {"pu"}
 
 
 # An accounting negative's end, after its number: "(3.2)%"
@@ -693,9 +697,6 @@ _GAPS = {gap: True for gap in _RESTATED} | {
     for after in ("", " ")
 }
 _NUMBER = re.compile(_NUM)
-# "raised" right before an amount of money is money collected, not a rise ("raised its
-# forecast to $5bn" is one: "to" is between)
-_RAISED = ("raised ", "raise ", "raising ")
 # what ends a figure that is not an amount of money
 _NOT_MONEY: tuple[str, ...] = ("%", "％", "点", "點", "bp", "bps", "point", "points", "pt")
 _NOT_MONEY += ("pts", "pct", "pp", "ppt", "x", "×", "倍", "times", "P/E", "EBITDA")
@@ -933,7 +934,7 @@ def find_figures(text: str) -> list[Span]:
                         elif (
                             last in "deg"
                             and direction == "up"
-                            and low.endswith(_RAISED, lo, begin)
+                            and low.endswith(rules.en_money_raised, lo, begin)
                             and not text.endswith(_NOT_MONEY, begin, end)
                         ):
                             direction = None  # "the IPO raised $1.5 billion": money collected
