@@ -66,6 +66,7 @@ class _Rules:
     suffixes: dict[str, str]
     bloomberg: dict[str, str]
     colon_suffixes: dict[str, str]
+    zh_market_names: tuple[tuple[str, str], ...]  # (name, market), longest name first
     numeric_markets: frozenset[str]
     stop: frozenset[str]
     indexes: frozenset[str]
@@ -150,6 +151,9 @@ def _rules() -> _Rules:
         suffixes=suffixes,
         bloomberg=bloomberg,
         colon_suffixes=str_map(tk, "colon_suffixes"),
+        zh_market_names=tuple(
+            sorted(str_map(tk, "zh_market_names").items(), key=lambda item: -len(item[0]))
+        ),
         numeric_markets=frozenset(str_list(tk, "numeric_markets")),
         stop=frozenset(w.upper() for w in str_list(tk, "stop_words")),
         indexes=frozenset(str_list(tk, "index_symbols")),
@@ -400,26 +404,10 @@ def _numeric_suffixed(state: _State, code_start: int, code_end: int) -> _Tick | 
     return _Tick(start, code_end, symbol, start) if symbol is not None else None
 
 
-# Chinese market names written before a colon and a code, longest first, and their markets
-# ("CN": an A-share, placed by its prefix)
-_ZH_MARKET_NAMES = (
-    ("港股", "HK"),
-    ("美股", "US"),
-    ("台股", "TW"),
-    ("A股", "CN"),
-    ("沪市", "SH"),
-    ("滬市", "SH"),
-    ("深市", "SZ"),
-    ("沪", "SH"),
-    ("滬", "SH"),
-    ("深", "SZ"),
-)
-
-
 def _chinese_prefixed(text: str, colon: int, start: int, end: int, rules: _Rules) -> _Tick | None:
     """ "港股：09988", "美股：BABA", "沪：600519": a code after a Chinese market name and a colon;
     the tick is anchored at the market name, so the company name before it links."""
-    for name, market in _ZH_MARKET_NAMES:
+    for name, market in rules.zh_market_names:
         if text.startswith(name, colon - len(name)):
             code = text[start:end]
             if market == "CN":
