@@ -9,23 +9,9 @@ Each case is a sentence of the kind a wire or a Chinese portal writes, not one f
 from __future__ import annotations
 
 import pytest
+from tests.helpers.annotations import companies, figures, tickers
 
-from finreader.models import COMPANY, TICKER
-from finreader.text.figures import find_figures
 from finreader.text.tickers import find_tickers
-
-
-def tickers(text: str) -> set[str | None]:
-    return {s.value for s in find_tickers(text) if s.kind == TICKER}
-
-
-def companies(text: str) -> list[tuple[str, str | None]]:
-    return [(text[s.start : s.end], s.value) for s in find_tickers(text) if s.kind == COMPANY]
-
-
-def figures(text: str) -> list[tuple[str, str | None]]:
-    return [(text[s.start : s.end], s.direction) for s in find_figures(text)]
-
 
 # --- tickers ---
 

@@ -13,23 +13,7 @@ the number, money an IPO "raised" is not a rise.
 from __future__ import annotations
 
 import pytest
-
-from finreader.models import COMPANY, TICKER
-from finreader.text.figures import find_figures
-from finreader.text.tickers import find_tickers
-
-
-def tickers(text: str) -> set[str | None]:
-    return {s.value for s in find_tickers(text) if s.kind == TICKER}
-
-
-def companies(text: str) -> list[tuple[str, str | None]]:
-    return [(text[s.start : s.end], s.value) for s in find_tickers(text) if s.kind == COMPANY]
-
-
-def figures(text: str) -> list[tuple[str, str | None]]:
-    return [(text[s.start : s.end], s.direction) for s in find_figures(text)]
-
+from tests.helpers.annotations import companies, figures, tickers
 
 # --- figures ---
 
